@@ -1,0 +1,25 @@
+/**
+ * Jest runs the TypeScript sources as native ESM (the package is "type": "module"),
+ * transformed by SWC. `npm test` sets NODE_OPTIONS=--experimental-vm-modules, which
+ * both ESM-in-jest and PGlite's dynamic WASM import need.
+ * @type {import('jest').Config}
+ */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'es6' },
+      },
+    ],
+  },
+  // Sources import siblings as './x.js' (NodeNext style); jest resolves the .ts file.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/', '<rootDir>/data/'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testTimeout: 60_000,
+};

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Validates environment variables once, at start-up, against a zod object schema whose keys
+ * are the variable names. A wrong value stops the process with one line per variable that
+ * names it, what was expected and what arrived.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    // An empty variable (`FOO=`) means "not set", as in most twelve-factor tooling.
+    const value = env[key];
+    input[key] = value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const got = input[name];
+      return `${name}: ${issue.message}${got === undefined ? ' (not set)' : ` (got "${got}")`}`;
+    }),
+  );
+}
+
+/** Small vocabulary of variable types, so every service phrases expectations alike. */
+export const envVar = {
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: 'expected a port number' })
+      .int('expected a whole port number')
+      .min(0, 'expected a port between 0 and 65535')
+      .max(65535, 'expected a port between 0 and 65535')
+      .default(fallback),
+  positiveInt: (fallback: number) =>
+    z.coerce
+      .number({ error: 'expected a positive whole number' })
+      .int('expected a positive whole number')
+      .positive('expected a positive whole number')
+      .default(fallback),
+  url: (protocols: readonly string[]) =>
+    z
+      .string()
+      .refine((v) => {
+        try {
+          return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      }, `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(fallback),
+  logLevel: () =>
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+};

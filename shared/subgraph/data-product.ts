@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { envVar, parseEnv } from '../config/env.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { seedOnce } from '../db/seed-state.js';
+import type { DomainInfo } from '../domains.js';
+import { createLogger, type Logger } from '../logging.js';
+import { REPO_ROOT } from '../paths.js';
+import type { RunningSubgraph } from './subgraph-server.js';
+
+/** What every domain exports from its `server.ts`: how to prepare its database and start it. */
+export interface DataProductDefinition {
+  domain: DomainInfo;
+  /** Folder of the domain's plain SQL migrations. */
+  migrationsDir: string;
+  /** Loads the deterministic demo data (called once per database). */
+  seed(db: Database): Promise<void>;
+  /** Builds the subgraph server on an open database and listens. Never called on import. */
+  start(options: StartOptions): Promise<RunningSubgraph>;
+}
+
+export interface StartOptions {
+  db: Database;
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  logger: Logger;
+}
+
+export interface SubgraphConfig {
+  port: number;
+  host: string;
+  /** Set: a PostgreSQL server. Unset: embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  seed: 'demo' | 'none';
+  logLevel: string;
+}
+
+/** Reads `<PREFIX>PORT`, `<PREFIX>HOST`, `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR`, `MESHGATE_SEED`, `LOG_LEVEL`. */
+export function loadSubgraphConfig(domain: DomainInfo, env: Record<string, string | undefined> = process.env): SubgraphConfig {
+  const p = domain.envPrefix;
+  const parsed = parseEnv(
+    z.object({
+      [`${p}PORT`]: envVar.port(domain.defaultPort),
+      [`${p}HOST`]: z.string().default('127.0.0.1'),
+      [`${p}DATABASE_URL`]: envVar.url(['postgres', 'postgresql']).optional(),
+      [`${p}DATA_DIR`]: z.string().default(join(REPO_ROOT, 'data', domain.dir)),
+      MESHGATE_SEED: z.enum(['demo', 'none'], { error: 'expected "demo" or "none"' }).default('demo'),
+      LOG_LEVEL: envVar.logLevel(),
+    }),
+    env,
+  ) as Record<string, unknown>;
+  return {
+    port: parsed[`${p}PORT`] as number,
+    host: parsed[`${p}HOST`] as string,
+    databaseUrl: parsed[`${p}DATABASE_URL`] as string | undefined,
+    dataDir: parsed[`${p}DATA_DIR`] as string,
+    seed: parsed.MESHGATE_SEED as 'demo' | 'none',
+    logLevel: parsed.LOG_LEVEL as string,
+  };
+}
+
+/** Opens the domain's database (server or embedded), applies migrations and, if asked, seeds demo data once. */
+export async function prepareDataProductDatabase(
+  product: DataProductDefinition,
+  config: Pick<SubgraphConfig, 'databaseUrl' | 'dataDir' | 'seed'>,
+  schema = product.domain.dbSchema,
+): Promise<{ db: Database; seeded: boolean }> {
+  const db = config.databaseUrl
+    ? await openDatabase({ url: config.databaseUrl, schema })
+    : await openDatabase({ dataDir: config.dataDir, schema });
+  try {
+    await migrate(db, product.migrationsDir);
+    const seeded = config.seed === 'demo' ? await seedOnce(db, 'demo', product.seed) : false;
+    return { db, seeded };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** The whole life of a subgraph process: config, database, listen, and a clean stop on SIGINT/SIGTERM. */
+export async function runDataProduct(product: DataProductDefinition): Promise<void> {
+  const config = loadSubgraphConfig(product.domain);
+  const logger = createLogger(product.domain.name, config.logLevel);
+  const started = Date.now();
+  const { db, seeded } = await prepareDataProductDatabase(product, config);
+  const running = await product.start({ db, port: config.port, host: config.host, logger });
+  logger.info(
+    { url: running.url, database: db.backend, seeded, startupMs: Date.now() - started },
+    `${product.domain.name} data product ready at ${running.url}`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await running.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Entry point helper for `main.ts`: a start-up failure prints its message and exits 1. */
+export function main(run: () => Promise<void>): void {
+  run().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,4 @@
+import { main, runDataProduct } from '../../../shared/subgraph/data-product.js';
+import { inventory } from './server.js';
+
+main(() => runDataProduct(inventory));
