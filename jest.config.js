@@ -20,6 +20,5 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/', '<rootDir>/data/'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
 };

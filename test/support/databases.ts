@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../shared/db/database.js';
 import { prepareDataProductDatabase, type DataProductDefinition } from '../../shared/subgraph/data-product.js';
-import { templateDir } from './templates.js';
+import { ensureTemplate } from './templates.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -27,7 +27,7 @@ let counter = 0;
 export async function openTestDatabase(product: DataProductDefinition, backend: Backend = 'pglite'): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const dir = await mkdtemp(join(tmpdir(), `meshgate-${product.domain.dir}-`));
-    await cp(templateDir(product.domain.dir), dir, { recursive: true });
+    await cp(await ensureTemplate(product), dir, { recursive: true });
     const db = await openDatabase({ dataDir: dir, schema: product.domain.dbSchema });
     return {
       db,

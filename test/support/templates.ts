@@ -1,16 +1,29 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../shared/paths.js';
+import { prepareDataProductDatabase, type DataProductDefinition } from '../../shared/subgraph/data-product.js';
 
 /**
  * A seeded embedded database takes seconds to create but a fraction of a second to reopen,
  * so tests copy a template made once. Its folder name carries a hash of everything that
  * shapes the data (migrations, seeds, the database layer), so a change makes a new template.
  */
-export function templateDir(domainDir: string): string {
-  return join(tmpdir(), 'meshgate-test-templates', `${domainDir}-${contentHash(domainDir)}`);
+export async function ensureTemplate(product: DataProductDefinition): Promise<string> {
+  const target = join(tmpdir(), 'meshgate-test-templates', `${product.domain.dir}-${contentHash(product.domain.dir)}`);
+  if (existsSync(target)) return target;
+  // Build beside the target and rename, so an interrupted run never leaves half a template and
+  // two test workers racing to build it both end with a whole one.
+  const building = `${target}.building-${process.pid}-${Date.now()}`;
+  const { db } = await prepareDataProductDatabase(product, { dataDir: building, seed: 'demo' });
+  await db.close();
+  await rename(building, target).catch(async (error: NodeJS.ErrnoException) => {
+    if (!existsSync(target)) throw error;
+    await rm(building, { recursive: true, force: true });
+  });
+  return target;
 }
 
 function contentHash(domainDir: string): string {

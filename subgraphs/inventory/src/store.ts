@@ -128,14 +128,23 @@ async function adjustStock(tx: Queryable, input: StockAdjustmentInput) {
     [input.productId, input.warehouseId],
   );
   if ((current?.quantity ?? 0) + input.delta < 0) return { ok: false as const, refusal: 'insufficient-stock' as const };
-  // A product not yet stocked in this warehouse gets its level row on its first receipt.
-  const [level] = await tx.query<StockLevelRow>(
-    `INSERT INTO stock_levels AS s (product_id, warehouse_id, quantity, reorder_point, updated_at)
-     VALUES ($1, $2, $3, 0, now())
-     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = s.quantity + $3, updated_at = now()
-     RETURNING ${LEVEL_COLUMNS}`,
-    [input.productId, input.warehouseId, input.delta],
-  );
+  // An existing level is updated in place. A product not yet stocked in this warehouse gets
+  // its level on its first receipt (the delta is positive there, or the check above refused it);
+  // ON CONFLICT covers a concurrent first receipt. (An upsert cannot serve both cases: PostgreSQL
+  // checks constraints on the proposed insert row, which a negative delta would break.)
+  const [level] = current
+    ? await tx.query<StockLevelRow>(
+        `UPDATE stock_levels SET quantity = quantity + $3, updated_at = now()
+         WHERE product_id = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
+        [input.productId, input.warehouseId, input.delta],
+      )
+    : await tx.query<StockLevelRow>(
+        `INSERT INTO stock_levels AS s (product_id, warehouse_id, quantity, reorder_point, updated_at)
+         VALUES ($1, $2, $3, 0, now())
+         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET quantity = s.quantity + $3, updated_at = now()
+         RETURNING ${LEVEL_COLUMNS}`,
+        [input.productId, input.warehouseId, input.delta],
+      );
   const [movement] = await tx.query<StockMovementRow>(
     `INSERT INTO stock_movements (product_id, warehouse_id, delta, reason, quantity_after)
      VALUES ($1, $2, $3, $4, $5) RETURNING ${MOVEMENT_COLUMNS}`,
