@@ -10,7 +10,7 @@ export async function bulkInsert<Row extends Record<string, unknown>>(
   table: string,
   columns: Record<keyof Row & string, string>,
   rows: readonly Row[],
-  chunkSize = 10_000,
+  chunkSize = 50_000,
 ): Promise<void> {
   const names = Object.keys(columns) as (keyof Row & string)[];
   const casts = names.map((name, i) => `$${i + 1}::${columns[name]}`).join(', ');

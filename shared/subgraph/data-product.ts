@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.js';
 import { seedOnce } from '../db/seed-state.js';
 import type { DomainInfo } from '../domains.js';
 import { createLogger, type Logger } from '../logging.js';
+import { stopOnSignal } from '../lifecycle.js';
 import { REPO_ROOT } from '../paths.js';
 import type { RunningSubgraph } from './subgraph-server.js';
 
@@ -93,23 +94,8 @@ export async function runDataProduct(product: DataProductDefinition): Promise<vo
     { url: running.url, database: db.backend, seeded, startupMs: Date.now() - started },
     `${product.domain.name} data product ready at ${running.url}`,
   );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
+  stopOnSignal(logger, async () => {
     await running.stop();
     await db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-}
-
-/** Entry point helper for `main.ts`: a start-up failure prints its message and exits 1. */
-export function main(run: () => Promise<void>): void {
-  run().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
   });
 }

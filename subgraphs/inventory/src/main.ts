@@ -1,4 +1,5 @@
-import { main, runDataProduct } from '../../../shared/subgraph/data-product.js';
+import { main } from '../../../shared/lifecycle.js';
+import { runDataProduct } from '../../../shared/subgraph/data-product.js';
 import { inventory } from './server.js';
 
 main(() => runDataProduct(inventory));

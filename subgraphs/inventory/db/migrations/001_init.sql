@@ -2,7 +2,7 @@
 CREATE TABLE warehouses (
   id integer PRIMARY KEY,
   name text NOT NULL,
-  region text NOT NULL
+  region text NOT NULL CHECK (region IN ('EU_WEST', 'EU_CENTRAL', 'EU_NORTH', 'US_EAST', 'US_WEST', 'APAC'))
 );
 
 CREATE TABLE products (
@@ -33,7 +33,7 @@ CREATE TABLE stock_movements (
   product_id integer NOT NULL REFERENCES products (id),
   warehouse_id integer NOT NULL REFERENCES warehouses (id),
   delta integer NOT NULL CHECK (delta <> 0),
-  reason text NOT NULL,
+  reason text NOT NULL CHECK (reason IN ('RECEIVED', 'SOLD', 'RETURNED', 'DAMAGED', 'TRANSFER', 'CORRECTION')),
   quantity_after integer NOT NULL CHECK (quantity_after >= 0),
   occurred_at timestamptz NOT NULL DEFAULT now()
 );

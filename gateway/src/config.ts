@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { envVar, parseEnv } from '../../shared/config/env.js';
+import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../../shared/domains.js';
+import { subgraphDir } from '../../shared/paths.js';
+import { join } from 'node:path';
+
+/** A subgraph the gateway routes to. */
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+/**
+ * Where the supergraph comes from; the two are exclusive.
+ * - `compose`: compose the subgraphs' `schema.graphql` contracts at start-up (the default).
+ * - `file`: read a supergraph composed ahead of time.
+ */
+export type SupergraphConfig =
+  | { kind: 'compose'; subgraphs: readonly (SubgraphEndpoint & { schemaPath: string })[] }
+  | { kind: 'file'; path: string };
+
+export interface GatewayConfig {
+  /** Port of the public endpoint; 0 picks a free one. Default 4000. */
+  port: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host: string;
+  supergraph: SupergraphConfig;
+  /**
+   * Subgraph URLs by name. In `compose` mode they are the ones composed; in `file` mode they
+   * override the URLs recorded in the file (a name not listed keeps the file's URL).
+   */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** A subgraph that has not answered within this time is reported unavailable. Default 10000 ms. */
+  subgraphTimeoutMs: number;
+  /** Keep-alive connections per subgraph. Default 64. */
+  subgraphConnections: number;
+  /** Serve introspection. Default true. */
+  introspection: boolean;
+  logLevel: string;
+}
+
+/** Reads the gateway's configuration from the environment; a wrong value names its variable. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const urlVars = Object.fromEntries(
+    DOMAINS.map((d) => [`${d.envPrefix}URL`, envVar.url(['http', 'https']).default(`http://127.0.0.1:${d.defaultPort}/graphql`)]),
+  );
+  const parsed = parseEnv(
+    z.object({
+      GATEWAY_PORT: envVar.port(GATEWAY_DEFAULT_PORT),
+      GATEWAY_HOST: z.string().default('127.0.0.1'),
+      SUPERGRAPH_PATH: z.string().optional(),
+      SUBGRAPH_TIMEOUT_MS: envVar.positiveInt(10_000),
+      SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
+      GATEWAY_INTROSPECTION: envVar.boolean(true),
+      LOG_LEVEL: envVar.logLevel(),
+      ...urlVars,
+    }),
+    env,
+  ) as Record<string, unknown>;
+  const supergraphPath = parsed.SUPERGRAPH_PATH as string | undefined;
+  // A supergraph file records its subgraphs' URLs; only the variables actually set override them.
+  const subgraphUrls = Object.fromEntries(
+    DOMAINS.filter((d) => !supergraphPath || env[`${d.envPrefix}URL`]).map((d) => [d.name, parsed[`${d.envPrefix}URL`] as string]),
+  );
+  return {
+    port: parsed.GATEWAY_PORT as number,
+    host: parsed.GATEWAY_HOST as string,
+    supergraph: supergraphPath
+      ? { kind: 'file', path: supergraphPath }
+      : {
+          kind: 'compose',
+          subgraphs: DOMAINS.map((d) => ({ name: d.name, url: subgraphUrls[d.name] as string, schemaPath: join(subgraphDir(d.dir), 'schema.graphql') })),
+        },
+    subgraphUrls,
+    subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS as number,
+    subgraphConnections: parsed.SUBGRAPH_CONNECTIONS as number,
+    introspection: parsed.GATEWAY_INTROSPECTION as boolean,
+    logLevel: parsed.LOG_LEVEL as string,
+  };
+}

@@ -1,0 +1,98 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Pool } from 'undici';
+import { ErrorCode } from '../../../shared/errors.js';
+
+export interface SubgraphClientOptions {
+  /** Subgraph name, as in the supergraph; named in every error about it. */
+  name: string;
+  /** The subgraph's GraphQL endpoint. */
+  url: string;
+  /** Give up on a subgraph that has not answered (headers, then body) within this time. */
+  timeoutMs: number;
+  /** Keep-alive connections kept open to this subgraph. */
+  connections: number;
+  /** Adds headers to each outgoing request (request signing hooks in here). */
+  decorate?: (body: string, headers: Record<string, string>, options: GraphQLDataSourceProcessOptions) => void;
+}
+
+/**
+ * The one place where the gateway's outgoing subgraph requests are built and sent: a lean
+ * keep-alive pool per subgraph (undici) in place of @apollo/gateway's default fetcher, which
+ * costs about a quarter of the gateway's CPU. Failures never throw into the planner: they come
+ * back as a GraphQL error naming the subgraph, so the rest of the response still arrives.
+ */
+export class SubgraphClient implements GraphQLDataSource {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(private readonly options: SubgraphClientOptions) {
+    const url = new URL(options.url);
+    this.path = url.pathname + url.search;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { query, variables, operationName } = options.request;
+    const body = JSON.stringify({ query, variables, operationName });
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    this.options.decorate?.(body, headers, options);
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      return this.failure(describeTransportError(error, this.options.timeoutMs));
+    }
+    let parsed: GatewayGraphQLResponse | undefined;
+    try {
+      parsed = JSON.parse(text) as GatewayGraphQLResponse;
+    } catch {
+      parsed = undefined;
+    }
+    // A GraphQL answer (even with a 4xx, as for validation errors) is passed on as the subgraph gave it.
+    if (parsed && typeof parsed === 'object' && ('data' in parsed || 'errors' in parsed)) {
+      if (status >= 200 && status < 300) return parsed;
+      return { ...parsed, errors: parsed.errors ?? [{ message: `Subgraph "${this.options.name}" answered HTTP ${status}` }] };
+    }
+    return this.failure(`answered HTTP ${status} without a GraphQL response`);
+  }
+
+  /** Closes the keep-alive connections. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private failure(reason: string): GatewayGraphQLResponse {
+    return {
+      errors: [
+        {
+          message: `Subgraph "${this.options.name}" is unavailable: ${reason}`,
+          extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.options.name },
+        },
+      ],
+    };
+  }
+}
+
+function describeTransportError(error: unknown, timeoutMs: number): string {
+  const err = error as { code?: string; message?: string };
+  switch (err.code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `no answer within ${timeoutMs} ms`;
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'UND_ERR_SOCKET':
+      return 'connection closed by the subgraph';
+    default:
+      return err.message ?? String(error);
+  }
+}

@@ -1,0 +1,83 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/graphql-http.js';
+import { createLogger, type Logger } from '../../shared/logging.js';
+import type { GatewayConfig } from './config.js';
+import { SubgraphClient } from './execution/subgraph-client.js';
+import { checkSubgraphs } from './health.js';
+import { supergraphSource } from './supergraph/select-source.js';
+
+export interface RunningGateway {
+  /** The public GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  port: number;
+  /** The subgraphs the supergraph routes to, with the URLs actually used. */
+  subgraphs: readonly { name: string; url: string }[];
+  /** Stops listening, then the gateway and its subgraph connections. */
+  stop(): Promise<void>;
+}
+
+export interface GatewayDependencies {
+  logger?: Logger;
+}
+
+/**
+ * Builds the gateway: loads the supergraph, plans and executes with @apollo/gateway behind
+ * Apollo Server, and serves it with `/health` and `/ready`. Never listens on import.
+ */
+export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<RunningGateway> {
+  const logger = deps.logger ?? createLogger('gateway', config.logLevel);
+  // @apollo/gateway otherwise reports anonymous usage data to Apollo at start-up.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  const source = supergraphSource(config.supergraph);
+  const supergraphSdl = await source.load();
+  const clients = new Map<string, SubgraphClient>();
+  const routes: { name: string; url: string }[] = [];
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger,
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url;
+      if (!target) throw new Error(`Subgraph "${name}" has no URL: set it in the supergraph or in the gateway configuration`);
+      const client = new SubgraphClient({ name, url: target, timeoutMs: config.subgraphTimeoutMs, connections: config.subgraphConnections });
+      clients.set(name, client);
+      routes.push({ name, url: target });
+      return client;
+    },
+  });
+  const apollo = new ApolloServer({
+    gateway,
+    logger,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+  logger.info({ supergraph: source.description, subgraphs: routes }, 'supergraph loaded');
+
+  const handler = createGraphQLHttpHandler({
+    apollo,
+    logger,
+    context: () => ({}),
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      // Ready as soon as the supergraph is loaded: a subgraph that is down degrades answers
+      // (partial data) but does not take the gateway out of rotation.
+      '/ready': async (_req, res) => {
+        const subgraphs = await checkSubgraphs(routes, Math.min(2000, config.subgraphTimeoutMs));
+        const allUp = subgraphs.every((s) => s.status === 'up');
+        sendJson(res, 200, { status: allUp ? 'ready' : 'degraded', supergraph: source.description, subgraphs });
+      },
+    },
+  });
+  const listening = await listen(handler, config.port, config.host);
+  return {
+    url: listening.url,
+    port: listening.port,
+    subgraphs: routes,
+    stop: async () => {
+      await listening.close();
+      await apollo.stop();
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
+  };
+}

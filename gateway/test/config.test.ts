@@ -1,0 +1,39 @@
+import { loadGatewayConfig } from '../src/config.js';
+import { ConfigError } from '../../shared/config/env.js';
+
+describe('gateway configuration from the environment', () => {
+  it('has sane defaults: port 4000, compose the three contracts, subgraphs on 4001..4003', () => {
+    const config = loadGatewayConfig({});
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', subgraphTimeoutMs: 10_000, introspection: true });
+    expect(config.supergraph.kind).toBe('compose');
+    expect(config.subgraphUrls).toEqual({
+      inventory: 'http://127.0.0.1:4001/graphql',
+      marketing: 'http://127.0.0.1:4002/graphql',
+      'customer-service': 'http://127.0.0.1:4003/graphql',
+    });
+  });
+
+  it('reads a supergraph file, and only the URLs actually set override the file', () => {
+    const config = loadGatewayConfig({ SUPERGRAPH_PATH: 'supergraph.graphql', MARKETING_URL: 'http://marketing:4002/graphql' });
+    expect(config.supergraph).toEqual({ kind: 'file', path: 'supergraph.graphql' });
+    expect(config.subgraphUrls).toEqual({ marketing: 'http://marketing:4002/graphql' });
+  });
+
+  it.each([
+    [{ GATEWAY_PORT: 'abc' }, 'GATEWAY_PORT: expected a port number (got "abc")'],
+    [{ GATEWAY_PORT: '70000' }, 'GATEWAY_PORT: expected a port between 0 and 65535 (got "70000")'],
+    [{ INVENTORY_URL: 'inventory:4001' }, 'INVENTORY_URL: expected a URL starting with http:// or https:// (got "inventory:4001")'],
+    [{ SUBGRAPH_TIMEOUT_MS: '-5' }, 'SUBGRAPH_TIMEOUT_MS: expected a positive whole number (got "-5")'],
+    [{ GATEWAY_INTROSPECTION: 'maybe' }, 'GATEWAY_INTROSPECTION: expected true or false (got "maybe")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+  ])('rejects %j naming the variable and what was expected', (env, message) => {
+    expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
+    expect(() => loadGatewayConfig(env)).toThrow(message);
+  });
+
+  it('lists every wrong variable at once', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_PORT: 'x', SUBGRAPH_CONNECTIONS: '0' })).toThrow(
+      /GATEWAY_PORT: .*\n.*SUBGRAPH_CONNECTIONS: /,
+    );
+  });
+});
