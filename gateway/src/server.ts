@@ -2,6 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/graphql-http.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
+import { once } from '../../shared/once.js';
 import type { GatewayConfig } from './config.js';
 import { SubgraphClient } from './execution/subgraph-client.js';
 import { checkSubgraphs } from './health.js';
@@ -74,10 +75,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     url: listening.url,
     port: listening.port,
     subgraphs: routes,
-    stop: async () => {
+    stop: once(async () => {
       await listening.close();
       await apollo.stop();
       await Promise.all([...clients.values()].map((c) => c.close()));
-    },
+    }),
   };
 }

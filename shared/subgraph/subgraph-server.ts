@@ -8,6 +8,7 @@ import { parse } from 'graphql';
 import type { Database } from '../db/database.js';
 import { createGraphQLHttpHandler, listen, sendJson } from '../http/graphql-http.js';
 import type { Logger } from '../logging.js';
+import { once } from '../once.js';
 import { maskUnexpectedErrors } from './format-error.js';
 
 export interface SubgraphOptions<Ctx extends object> {
@@ -31,7 +32,7 @@ export interface RunningSubgraph {
   /** URL of the GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql */
   url: string;
   port: number;
-  /** Stops the HTTP server, then Apollo Server. The database belongs to the caller. */
+  /** Stops the HTTP server, then Apollo Server (once; later calls wait for the first). The database belongs to the caller. */
   stop(): Promise<void>;
 }
 
@@ -72,9 +73,9 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     name: options.name,
     url: listening.url,
     port: listening.port,
-    stop: async () => {
+    stop: once(async () => {
       await listening.close();
       await apollo.stop();
-    },
+    }),
   };
 }

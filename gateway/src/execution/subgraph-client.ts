@@ -49,7 +49,7 @@ export class SubgraphClient implements GraphQLDataSource {
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      return this.failure(describeTransportError(error, this.options.timeoutMs));
+      return this.failure(describeTransportError(error, this.options.timeoutMs), options);
     }
     let parsed: GatewayGraphQLResponse | undefined;
     try {
@@ -62,7 +62,7 @@ export class SubgraphClient implements GraphQLDataSource {
       if (status >= 200 && status < 300) return parsed;
       return { ...parsed, errors: parsed.errors ?? [{ message: `Subgraph "${this.options.name}" answered HTTP ${status}` }] };
     }
-    return this.failure(`answered HTTP ${status} without a GraphQL response`);
+    return this.failure(`answered HTTP ${status} without a GraphQL response`, options);
   }
 
   /** Closes the keep-alive connections. */
@@ -70,11 +70,15 @@ export class SubgraphClient implements GraphQLDataSource {
     return this.pool.close();
   }
 
-  private failure(reason: string): GatewayGraphQLResponse {
+  private failure(reason: string, options: GraphQLDataSourceProcessOptions): GatewayGraphQLResponse {
+    // An empty path makes the gateway report the error at the position this fetch was to fill
+    // (e.g. ["products", "@"]); a root fetch has no such position, so its error has no path.
+    const nested = 'pathInIncomingRequest' in options && (options.pathInIncomingRequest?.length ?? 0) > 0;
     return {
       errors: [
         {
           message: `Subgraph "${this.options.name}" is unavailable: ${reason}`,
+          ...(nested ? { path: [] } : {}),
           extensions: { code: ErrorCode.SubgraphUnavailable, serviceName: this.options.name },
         },
       ],

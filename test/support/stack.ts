@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
+import { createGateway, type RunningGateway } from '../../gateway/src/server.js';
+import { createLogger } from '../../shared/logging.js';
+import { subgraphDir } from '../../shared/paths.js';
+import { DATA_PRODUCTS } from './data-products.js';
+import { startTestSubgraph, type TestSubgraph } from './subgraphs.js';
+
+export interface TestStack {
+  gateway: RunningGateway;
+  /** Subgraphs by name, each with its SQL statement log. */
+  subgraphs: Record<string, TestSubgraph>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole mesh in one test process, over real HTTP: every data product on port 0 with its
+ * own database copy, and a gateway composing their contracts, also on port 0.
+ */
+export async function startTestStack(overrides: Partial<GatewayConfig> = {}): Promise<TestStack> {
+  const started = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
+  const subgraphs = Object.fromEntries(started.map((s) => [s.subgraph.name, s]));
+  const urls = Object.fromEntries(started.map((s) => [s.subgraph.name, s.subgraph.url]));
+  const config: GatewayConfig = {
+    ...loadGatewayConfig({}),
+    port: 0,
+    supergraph: {
+      kind: 'compose',
+      subgraphs: DATA_PRODUCTS.map((p) => ({
+        name: p.domain.name,
+        url: urls[p.domain.name],
+        schemaPath: join(subgraphDir(p.domain.dir), 'schema.graphql'),
+      })),
+    },
+    ...overrides,
+    // Overridden URLs send a subgraph's traffic elsewhere (e.g. to a server that hangs).
+    subgraphUrls: { ...urls, ...overrides.subgraphUrls },
+  };
+  const gateway = await createGateway(config, { logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent') });
+  return {
+    gateway,
+    subgraphs,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(started.map((s) => s.stop()));
+    },
+  };
+}
