@@ -1,0 +1,13 @@
+# One image for every Meshgate service; docker-compose.yml picks the entry point per service.
+FROM node:20-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY tsconfig.json ./
+COPY shared ./shared
+COPY gateway ./gateway
+COPY subgraphs ./subgraphs
+USER node
+EXPOSE 4000 4001 4002 4003
+CMD ["node", "--import", "tsx", "gateway/src/main.ts"]

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadGatewayConfig } from '../../gateway/src/config.js';
+import { DOMAINS } from '../../shared/domains.js';
+import { REPO_ROOT } from '../../shared/paths.js';
+import { loadSubgraphConfig } from '../../shared/subgraph/data-product.js';
+
+// docker compose cannot run here, so the file is checked against the code instead.
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  build?: string;
+  image?: string;
+}
+const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+
+/** The variables a loader reads, found by handing it an environment that records every lookup. */
+function variablesRead(load: (env: Record<string, string | undefined>) => unknown, env: Record<string, string>): Set<string> {
+  const read = new Set<string>();
+  load(new Proxy({ ...env }, { get: (target, key: string) => (read.add(key), target[key]) }));
+  return read;
+}
+
+const services = [
+  ...DOMAINS.map((d) => ({ name: d.name, port: d.defaultPort, entry: `subgraphs/${d.dir}/src/main.ts`, load: (env: Record<string, string | undefined>) => loadSubgraphConfig(d, env) })),
+  { name: 'gateway', port: 4000, entry: 'gateway/src/main.ts', load: (env: Record<string, string | undefined>) => loadGatewayConfig(env) },
+];
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL and exactly the services the code defines', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['postgres', ...services.map((s) => s.name)].sort());
+  });
+
+  describe.each(services)('service $name', ({ name, port, entry, load }) => {
+    const service = compose.services[name];
+
+    it('starts the entry point that exists in the repository, from the image built here', () => {
+      expect(service.build).toBe('.');
+      expect(service.command).toEqual(['node', '--import', 'tsx', entry]);
+      expect(existsSync(join(REPO_ROOT, entry))).toBe(true);
+    });
+
+    it('sets only variables the service reads, with values it accepts', () => {
+      const env = service.environment ?? {};
+      const read = variablesRead(load, env);
+      expect(Object.keys(env).filter((key) => !read.has(key))).toEqual([]);
+      expect(() => load(env)).not.toThrow();
+    });
+
+    it('listens on all interfaces on its port, which its healthcheck probes', () => {
+      const config = load(service.environment ?? {}) as { port: number; host: string };
+      expect(config).toMatchObject({ port, host: '0.0.0.0' });
+      expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/`);
+    });
+
+    it('waits for what it needs to be healthy', () => {
+      for (const dependency of Object.keys(service.depends_on ?? {})) {
+        expect(compose.services[dependency]).toBeDefined();
+        expect(service.depends_on![dependency].condition).toBe('service_healthy');
+        expect(compose.services[dependency].healthcheck).toBeDefined();
+      }
+    });
+  });
+
+  it('points each subgraph at the compose PostgreSQL, and the gateway at each subgraph service', () => {
+    const postgres = compose.services.postgres.environment!;
+    for (const domain of DOMAINS) {
+      const config = loadSubgraphConfig(domain, compose.services[domain.name].environment!);
+      expect(config.databaseUrl).toBe(`postgres://${postgres.POSTGRES_USER}:${postgres.POSTGRES_PASSWORD}@postgres:5432/${postgres.POSTGRES_DB}`);
+      expect(compose.services[domain.name].depends_on).toHaveProperty('postgres');
+    }
+    const gateway = loadGatewayConfig(compose.services.gateway.environment!);
+    expect(gateway.subgraphUrls).toEqual(Object.fromEntries(DOMAINS.map((d) => [d.name, `http://${d.name}:${d.defaultPort}/graphql`])));
+    expect(Object.keys(compose.services.gateway.depends_on!).sort()).toEqual(DOMAINS.map((d) => d.name).sort());
+    expect(compose.services.gateway.ports).toEqual(['4000:4000']);
+  });
+});
