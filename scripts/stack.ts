@@ -4,6 +4,7 @@
  * waits until the gateway sees every subgraph, and prints where everything is. Ctrl-C stops all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../shared/domains.js';
@@ -30,10 +31,17 @@ const services: Service[] = [
 ];
 let stopping = false;
 
+// The gateway signs every subgraph request with this secret and the subgraphs verify it. Unless the
+// operator chose one, each run makes its own, so no stack started here relies on the public development secret.
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  MESHGATE_SUBGRAPH_SECRET: process.env.MESHGATE_SUBGRAPH_SECRET?.trim() || randomBytes(32).toString('base64url'),
+};
+
 function start(service: Service): void {
   const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: REPO_ROOT,
-    env: process.env,
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   service.child = child;

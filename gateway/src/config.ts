@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { envVar, parseEnv } from '../../shared/config/env.js';
 import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../../shared/domains.js';
 import { subgraphDir } from '../../shared/paths.js';
+import { loadSigningConfig, type SigningConfig } from '../../shared/signing.js';
+import { loadAuthenticationConfig } from './governance/authentication-config.js';
+import type { AuthenticationOptions } from './governance/authentication.js';
+import { REPO_ROOT } from '../../shared/paths.js';
 import { join } from 'node:path';
 
 /** A subgraph the gateway routes to. */
@@ -37,6 +41,27 @@ export interface GatewayConfig {
   /** Serve introspection. Default true. */
   introspection: boolean;
   logLevel: string;
+  /** Secrets the gateway signs subgraph requests with (MESHGATE_SUBGRAPH_SECRET; the first signs). */
+  signing: SigningConfig;
+  /** How callers' tokens are verified (JWT_* variables). */
+  authentication: AuthenticationOptions;
+  authorization: AuthorizationOptions;
+  /** The TypeScript module with policies and masking rules. Default gateway/meshgate.config.ts. */
+  configModulePath: string;
+}
+
+/** How the SECURITY directives are enforced; see spec/authorization.md. */
+export interface AuthorizationOptions {
+  /** Enforce @authenticated, @requiresScopes and @policy. Default true; false only to measure or migrate. */
+  enabled: boolean;
+  /** Refuse the whole operation (data null, every failing path listed) instead of filtering. Default false. */
+  rejectUnauthorized: boolean;
+  /** Where denied paths are reported: `errors` (default), `extensions`, or `disabled`. */
+  errors: 'errors' | 'extensions' | 'disabled';
+  /** Report and log what would be denied, deny nothing. Default false. */
+  dryRun: boolean;
+  /** Answer anonymous requests 401 AUTH_ERROR. Default false. */
+  requireAuthentication: boolean;
 }
 
 /** Reads the gateway's configuration from the environment; a wrong value names its variable. */
@@ -53,6 +78,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
       GATEWAY_INTROSPECTION: envVar.boolean(true),
       LOG_LEVEL: envVar.logLevel(),
+      AUTHZ_ENABLED: envVar.boolean(true),
+      AUTHZ_REJECT_UNAUTHORIZED: envVar.boolean(false),
+      AUTHZ_ERRORS: z.enum(['errors', 'extensions', 'disabled'], { error: 'expected errors, extensions or disabled' }).default('errors'),
+      AUTHZ_DRY_RUN: envVar.boolean(false),
+      REQUIRE_AUTHENTICATION: envVar.boolean(false),
+      MESHGATE_CONFIG: z.string().default(join(REPO_ROOT, 'gateway', 'meshgate.config.ts')),
       ...urlVars,
     }),
     env,
@@ -76,5 +107,15 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphConnections: parsed.SUBGRAPH_CONNECTIONS as number,
     introspection: parsed.GATEWAY_INTROSPECTION as boolean,
     logLevel: parsed.LOG_LEVEL as string,
+    signing: loadSigningConfig(env),
+    authentication: loadAuthenticationConfig(env),
+    authorization: {
+      enabled: parsed.AUTHZ_ENABLED as boolean,
+      rejectUnauthorized: parsed.AUTHZ_REJECT_UNAUTHORIZED as boolean,
+      errors: parsed.AUTHZ_ERRORS as AuthorizationOptions['errors'],
+      dryRun: parsed.AUTHZ_DRY_RUN as boolean,
+      requireAuthentication: parsed.REQUIRE_AUTHENTICATION as boolean,
+    },
+    configModulePath: parsed.MESHGATE_CONFIG as string,
   };
 }

@@ -4,6 +4,7 @@ import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/gr
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
 import type { GatewayConfig } from './config.js';
+import { signingDecorator } from './execution/request-signing.js';
 import { SubgraphClient } from './execution/subgraph-client.js';
 import { checkSubgraphs } from './health.js';
 import { supergraphSource } from './supergraph/select-source.js';
@@ -40,7 +41,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no URL: set it in the supergraph or in the gateway configuration`);
-      const client = new SubgraphClient({ name, url: target, timeoutMs: config.subgraphTimeoutMs, connections: config.subgraphConnections });
+      const client = new SubgraphClient({
+        name,
+        url: target,
+        timeoutMs: config.subgraphTimeoutMs,
+        connections: config.subgraphConnections,
+        decorate: signingDecorator(config.signing.secrets),
+      });
       clients.set(name, client);
       routes.push({ name, url: target });
       return client;

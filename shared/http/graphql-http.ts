@@ -33,8 +33,9 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
       if (route && (req.method === 'GET' || req.method === 'HEAD')) return await route(req, res);
       if (path !== '/graphql') throw new HttpError(404, ErrorCode.NotFound, `No route for ${req.method} ${path}: GraphQL is served at /graphql`);
       const rawBody = req.method === 'POST' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
-      const body = req.method === 'POST' ? parseJsonBody(req, rawBody) : undefined;
+      // The caller is checked first (credential, signature): a refused request learns nothing more.
       const context = await options.context(req, rawBody);
+      const body = req.method === 'POST' ? parseJsonBody(req, rawBody) : undefined;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

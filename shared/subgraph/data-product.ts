@@ -8,7 +8,8 @@ import type { DomainInfo } from '../domains.js';
 import { createLogger, type Logger } from '../logging.js';
 import { stopOnSignal } from '../lifecycle.js';
 import { REPO_ROOT } from '../paths.js';
-import type { RunningSubgraph } from './subgraph-server.js';
+import { DEVELOPMENT_SUBGRAPH_SECRET, loadSigningConfig, type SigningConfig } from '../signing.js';
+import type { RunningSubgraph, SignatureCheck } from './subgraph-server.js';
 
 /** What every domain exports from its `server.ts`: how to prepare its database and start it. */
 export interface DataProductDefinition {
@@ -28,6 +29,8 @@ export interface StartOptions {
   /** Default 127.0.0.1. */
   host?: string;
   logger: Logger;
+  /** How requests are checked for the gateway's signature; pass it on to `startSubgraph`. */
+  signatures: SignatureCheck;
 }
 
 export interface SubgraphConfig {
@@ -38,9 +41,15 @@ export interface SubgraphConfig {
   dataDir: string;
   seed: 'demo' | 'none';
   logLevel: string;
+  /** The secrets shared with the gateway and the accepted signature age (see `loadSigningConfig`). */
+  signing: SigningConfig;
 }
 
-/** Reads `<PREFIX>PORT`, `<PREFIX>HOST`, `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR`, `MESHGATE_SEED`, `LOG_LEVEL`. */
+/**
+ * Reads `<PREFIX>PORT`, `<PREFIX>HOST`, `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR`, `MESHGATE_SEED`, `LOG_LEVEL`,
+ * `MESHGATE_SUBGRAPH_SECRET` (comma-separated, for rotation; default a development secret, refused when
+ * `NODE_ENV=production`) and `MESHGATE_SIGNATURE_MAX_AGE_SECONDS` (default 60).
+ */
 export function loadSubgraphConfig(domain: DomainInfo, env: Record<string, string | undefined> = process.env): SubgraphConfig {
   const p = domain.envPrefix;
   const parsed = parseEnv(
@@ -61,6 +70,7 @@ export function loadSubgraphConfig(domain: DomainInfo, env: Record<string, strin
     dataDir: parsed[`${p}DATA_DIR`] as string,
     seed: parsed.MESHGATE_SEED as 'demo' | 'none',
     logLevel: parsed.LOG_LEVEL as string,
+    signing: loadSigningConfig(env),
   };
 }
 
@@ -87,9 +97,15 @@ export async function prepareDataProductDatabase(
 export async function runDataProduct(product: DataProductDefinition): Promise<void> {
   const config = loadSubgraphConfig(product.domain);
   const logger = createLogger(product.domain.name, config.logLevel);
+  if (config.signing.development) {
+    logger.warn(
+      `MESHGATE_SUBGRAPH_SECRET is not set: verifying with the public development secret "${DEVELOPMENT_SUBGRAPH_SECRET}"; set a secret shared with the gateway outside development`,
+    );
+  }
   const started = Date.now();
   const { db, seeded } = await prepareDataProductDatabase(product, config);
-  const running = await product.start({ db, port: config.port, host: config.host, logger });
+  const signatures: SignatureCheck = { verify: true, secrets: config.signing.secrets, maxAgeSeconds: config.signing.maxAgeSeconds };
+  const running = await product.start({ db, port: config.port, host: config.host, logger, signatures });
   logger.info(
     { url: running.url, database: db.backend, seeded, startupMs: Date.now() - started },
     `${product.domain.name} data product ready at ${running.url}`,

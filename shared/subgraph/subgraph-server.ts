@@ -6,20 +6,52 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import type { Database } from '../db/database.js';
+import { ErrorCode, HttpError } from '../errors.js';
 import { createGraphQLHttpHandler, listen, sendJson } from '../http/graphql-http.js';
 import type { Logger } from '../logging.js';
 import { once } from '../once.js';
+import { ANONYMOUS, type Principal } from '../principal.js';
+import { signedContent, verifySubgraphRequest } from '../signing.js';
 import { maskUnexpectedErrors } from './format-error.js';
+
+/**
+ * Whether a subgraph checks the gateway's signature. The options cannot be mixed: verifying
+ * needs the secrets, not verifying needs nothing.
+ */
+export type SignatureCheck =
+  | {
+      verify: true;
+      /** Shared with the gateway; any of them verifies (rotation). */
+      secrets: readonly string[];
+      /** Largest accepted clock distance of a signature. Default in config: 60. */
+      maxAgeSeconds: number;
+    }
+  /** Every request runs as ANONYMOUS. Only for tests whose gateway does not sign yet; never from configuration. */
+  | { verify: false };
+
+/** What a domain's context builder receives for one verified request. */
+export interface SubgraphRequest {
+  /** The caller, as the gateway's signature vouches for it. */
+  principal: Principal;
+  req: IncomingMessage;
+  rawBody: Buffer;
+}
+
+/** Every resolver's context: the domain's own, plus the verified principal the kit always adds. */
+export type SubgraphContext<Ctx extends object> = Ctx & { principal: Principal };
 
 export interface SubgraphOptions<Ctx extends object> {
   /** The data product's name, as in the supergraph. */
   name: string;
   /** Path of the data product's contract, `schema.graphql`. */
   schemaPath: string;
-  resolvers: GraphQLResolverMap<Ctx>;
+  /** Typed with the kit-added `principal` in the context. */
+  resolvers: GraphQLResolverMap<SubgraphContext<Ctx>>;
   db: Database;
-  /** Builds the per-request context (fresh loaders every time). */
-  context: (req: IncomingMessage, rawBody: Buffer) => Promise<Ctx> | Ctx;
+  /** Builds the per-request context (fresh loaders every time); called only after the signature is verified. */
+  context: (request: SubgraphRequest) => Promise<Ctx> | Ctx;
+  /** Signature check of every `/graphql` request (`/health` and `/ready` stay open). */
+  signatures: SignatureCheck;
   logger: Logger;
   /** Port to listen on; 0 picks a free one (tests). */
   port: number;
@@ -42,7 +74,7 @@ export interface RunningSubgraph {
  */
 export async function startSubgraph<Ctx extends object>(options: SubgraphOptions<Ctx>): Promise<RunningSubgraph> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
-  const apollo = new ApolloServer<Ctx>({
+  const apollo = new ApolloServer<SubgraphContext<Ctx>>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: options.resolvers }]),
     // Inline tracing only serves Apollo's hosted usage reporting, which Meshgate does not use.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -53,7 +85,10 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
   await apollo.start();
   const handler = createGraphQLHttpHandler({
     apollo,
-    context: options.context,
+    context: async (req, rawBody) => {
+      const principal = authenticate(options.signatures, req, rawBody);
+      return { ...(await options.context({ principal, req, rawBody })), principal };
+    },
     logger: options.logger,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name }),
@@ -78,4 +113,20 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
       await apollo.stop();
     }),
   };
+}
+
+/**
+ * The caller of one request, or a 401 before anything else runs (no resolver, no SQL): a
+ * subgraph answers only the gateway, so `_entities` and `_service` cannot be used to go around it.
+ */
+function authenticate(check: SignatureCheck, req: IncomingMessage, rawBody: Buffer): Principal {
+  if (!check.verify) return ANONYMOUS;
+  const verdict = verifySubgraphRequest({
+    headers: req.headers,
+    rawBody: signedContent(req.method ?? 'GET', req.url ?? '/', rawBody),
+    secret: check.secrets,
+    maxAgeSeconds: check.maxAgeSeconds,
+  });
+  if (!verdict.ok) throw new HttpError(401, ErrorCode.Forbidden, `Request refused: ${verdict.reason}`);
+  return verdict.principal;
 }

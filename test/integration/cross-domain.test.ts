@@ -35,8 +35,7 @@ describe('one request across all three domains', () => {
   it('joins the same values each domain serves on its own', async () => {
     const { body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 3 });
     const joined = body.data!.products as any[];
-    const direct = await postGraphQL(
-      stack.subgraphs['customer-service'].subgraph.url,
+    const direct = await stack.subgraphs['customer-service'].query(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { openTicketCount satisfactionScore } } }',
       { r: joined.map((p) => ({ __typename: 'Product', id: p.id })) },
     );

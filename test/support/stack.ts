@@ -4,7 +4,7 @@ import { createGateway, type RunningGateway } from '../../gateway/src/server.js'
 import { createLogger } from '../../shared/logging.js';
 import { subgraphDir } from '../../shared/paths.js';
 import { DATA_PRODUCTS } from './data-products.js';
-import { startTestSubgraph, type TestSubgraph } from './subgraphs.js';
+import { startTestSubgraph, TEST_SUBGRAPH_SECRET, type TestSubgraph } from './subgraphs.js';
 
 export interface TestStack {
   gateway: RunningGateway;
@@ -22,7 +22,7 @@ export async function startTestStack(overrides: Partial<GatewayConfig> = {}): Pr
   const subgraphs = Object.fromEntries(started.map((s) => [s.subgraph.name, s]));
   const urls = Object.fromEntries(started.map((s) => [s.subgraph.name, s.subgraph.url]));
   const config: GatewayConfig = {
-    ...loadGatewayConfig({}),
+    ...loadGatewayConfig({ MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET }),
     port: 0,
     supergraph: {
       kind: 'compose',

@@ -1,8 +1,14 @@
 import { observeQueries } from '../../shared/db/observe.js';
 import { createLogger } from '../../shared/logging.js';
+import type { Principal } from '../../shared/principal.js';
+import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../../shared/signing.js';
 import type { DataProductDefinition } from '../../shared/subgraph/data-product.js';
 import type { RunningSubgraph } from '../../shared/subgraph/subgraph-server.js';
 import { openTestDatabase, type Backend, type TestDatabase } from './databases.js';
+import { postSigned, type GraphQLResponse } from './http.js';
+
+/** The secret test subgraphs verify with (and `TestSubgraph.query` signs with). */
+export const TEST_SUBGRAPH_SECRET = 'meshgate-test-subgraph-secret-for-jest-only';
 
 export interface TestSubgraph {
   subgraph: RunningSubgraph;
@@ -10,15 +16,32 @@ export interface TestSubgraph {
   /** SQL statements run since the last `resetStatements()`. */
   statements: string[];
   resetStatements(): void;
+  /** POSTs an operation to the subgraph, signed as the gateway would (ANONYMOUS unless `principal` is given). */
+  query<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<GraphQLResponse<Data>>;
   stop(): Promise<void>;
 }
 
+export interface TestSubgraphOptions {
+  /** Default pglite. */
+  backend?: Backend;
+  /** Refuse requests without the gateway's signature. Default true. */
+  verifySignatures?: boolean;
+  /** Default [TEST_SUBGRAPH_SECRET]. */
+  secrets?: readonly string[];
+}
+
 /** Starts one data product on port 0 over its own test database, counting its SQL statements. */
-export async function startTestSubgraph(product: DataProductDefinition, backend: Backend = 'pglite'): Promise<TestSubgraph> {
-  const database = await openTestDatabase(product, backend);
+export async function startTestSubgraph(product: DataProductDefinition, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
+  const secrets = options.secrets ?? [TEST_SUBGRAPH_SECRET];
+  const database = await openTestDatabase(product, options.backend ?? 'pglite');
   const statements: string[] = [];
   const db = observeQueries(database.db, (sql) => statements.push(sql));
-  const subgraph = await product.start({ db, port: 0, logger: createLogger(product.domain.name, process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const subgraph = await product.start({
+    db,
+    port: 0,
+    logger: createLogger(product.domain.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
+    signatures: options.verifySignatures === false ? { verify: false } : { verify: true, secrets, maxAgeSeconds: DEFAULT_SIGNATURE_MAX_AGE_SECONDS },
+  });
   return {
     subgraph,
     database,
@@ -26,6 +49,7 @@ export async function startTestSubgraph(product: DataProductDefinition, backend:
     resetStatements: () => {
       statements.length = 0;
     },
+    query: (query, variables, principal) => postSigned(subgraph.url, query, variables, { principal, secret: secrets }),
     stop: async () => {
       await subgraph.stop();
       await database.dispose();

@@ -15,7 +15,7 @@ export const customerService: DataProductDefinition = {
   domain,
   migrationsDir: join(root, 'db', 'migrations'),
   seed: seedCustomerService,
-  start: ({ db, port, host, logger }) => {
+  start: ({ db, port, host, logger, signatures }) => {
     const store = createCustomerServiceStore(db);
     return startSubgraph<CustomerServiceContext>({
       name: domain.name,
@@ -25,6 +25,7 @@ export const customerService: DataProductDefinition = {
       logger,
       port,
       host,
+      signatures,
       context: () => ({ store, loaders: createLoaders(store) }),
     });
   },

@@ -6,7 +6,6 @@ import { parse as parseYaml } from 'yaml';
 import { subgraphDir } from '../../../shared/paths.js';
 import { demoCustomerService, type TicketSeedRow } from '../db/seed.js';
 import { customerService } from '../src/server.js';
-import { postGraphQL } from '../../../test/support/http.js';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraphs.js';
 
 const demo = demoCustomerService();
@@ -28,7 +27,7 @@ describe('customer-service subgraph over HTTP', () => {
   });
   afterAll(() => service?.stop());
 
-  const query = (q: string, variables?: Record<string, unknown>) => postGraphQL(service.subgraph.url, q, variables);
+  const query = (q: string, variables?: Record<string, unknown>) => service.query(q, variables);
   const productStats = async (productId: number) => {
     const { body } = await query(`{ ${entities('Product', [String(productId)])} { ... on Product { openTicketCount satisfactionScore } } }`);
     expect(body.errors).toBeUndefined();

@@ -15,7 +15,7 @@ export const inventory: DataProductDefinition = {
   domain,
   migrationsDir: join(root, 'db', 'migrations'),
   seed: seedInventory,
-  start: ({ db, port, host, logger }) => {
+  start: ({ db, port, host, logger, signatures }) => {
     const store = createInventoryStore(db);
     return startSubgraph<InventoryContext>({
       name: domain.name,
@@ -25,6 +25,7 @@ export const inventory: DataProductDefinition = {
       logger,
       port,
       host,
+      signatures,
       context: () => ({ store, loaders: createLoaders(store) }),
     });
   },

@@ -1,5 +1,4 @@
 import { inventory } from '../src/server.js';
-import { postGraphQL } from '../../../test/support/http.js';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraphs.js';
 
 describe('inventory subgraph over HTTP', () => {
@@ -9,7 +8,7 @@ describe('inventory subgraph over HTTP', () => {
   });
   afterAll(() => service?.stop());
 
-  const query = (q: string, variables?: Record<string, unknown>) => postGraphQL(service.subgraph.url, q, variables);
+  const query = (q: string, variables?: Record<string, unknown>) => service.query(q, variables);
 
   it('serves products with their stock', async () => {
     const { body } = await query('{ products(limit: 2) { id sku totalStock lowStock stockLevels { quantity warehouse { id name } } } }');

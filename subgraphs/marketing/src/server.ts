@@ -15,7 +15,7 @@ export const marketing: DataProductDefinition = {
   domain,
   migrationsDir: join(root, 'db', 'migrations'),
   seed: seedMarketing,
-  start: ({ db, port, host, logger }) => {
+  start: ({ db, port, host, logger, signatures }) => {
     const store = createMarketingStore(db);
     return startSubgraph<MarketingContext>({
       name: domain.name,
@@ -25,6 +25,7 @@ export const marketing: DataProductDefinition = {
       logger,
       port,
       host,
+      signatures,
       context: () => ({ store, loaders: createLoaders(store) }),
     });
   },

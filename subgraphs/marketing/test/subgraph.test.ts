@@ -1,6 +1,5 @@
 import { marketing } from '../src/server.js';
 import { CAMPAIGN_CHANNELS, CAMPAIGN_STATUSES, CONSENT_CHANNELS } from '../src/store.js';
-import { postGraphQL } from '../../../test/support/http.js';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraphs.js';
 
 describe('marketing subgraph over HTTP', () => {
@@ -10,7 +9,7 @@ describe('marketing subgraph over HTTP', () => {
   });
   afterAll(() => service?.stop());
 
-  const query = (q: string, variables?: Record<string, unknown>) => postGraphQL(service.subgraph.url, q, variables);
+  const query = (q: string, variables?: Record<string, unknown>) => service.query(q, variables);
   const entities = (representations: Record<string, unknown>[], selection: string) =>
     query(`query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations });
 
