@@ -7,6 +7,14 @@ import type { GatewayConfig } from './config.js';
 import { signingDecorator } from './execution/request-signing.js';
 import { SubgraphClient } from './execution/subgraph-client.js';
 import { checkSubgraphs } from './health.js';
+import { governGateway, type GovernedContext } from './execution/governed-gateway.js';
+import { createAuditLog } from './governance/audit.js';
+import { createAuthenticator } from './governance/authentication.js';
+import { createAuthorizer } from './governance/authorizer.js';
+import { evaluatePolicies } from './governance/policies.js';
+import { checkGovernance } from './governance/setup.js';
+import { prepareSupergraph } from './supergraph/security-features.js';
+import { ErrorCode, HttpError } from '../../shared/errors.js';
 import { supergraphSource } from './supergraph/select-source.js';
 
 export interface RunningGateway {
@@ -32,11 +40,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // @apollo/gateway otherwise reports anonymous usage data to Apollo at start-up.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const source = supergraphSource(config.supergraph);
-  const supergraphSdl = await source.load();
+  const prepared = prepareSupergraph(await source.load());
+  const governance = await checkGovernance(config, prepared);
+  const authenticator = createAuthenticator(config.authentication);
+  const policyNames = [...prepared.policyNames];
   const clients = new Map<string, SubgraphClient>();
   const routes: { name: string; url: string }[] = [];
-  const gateway = new ApolloGateway({
-    supergraphSdl,
+  const planner = new ApolloGateway({
+    // The planner sees the supergraph without its SECURITY features (stock @apollo/gateway refuses
+    // them); the authorization index built from them filters every operation before planning.
+    supergraphSdl: prepared.plannerSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
@@ -53,7 +66,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       return client;
     },
   });
-  const apollo = new ApolloServer({
+  const gateway = governGateway(planner, {
+    prepared,
+    authorizer: createAuthorizer(prepared),
+    options: config.authorization,
+    classified: governance.classified,
+    audit: createAuditLog(logger),
+    logger,
+  });
+  const apollo = new ApolloServer<GovernedContext>({
     gateway,
     logger,
     introspection: config.introspection,
@@ -65,7 +86,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const handler = createGraphQLHttpHandler({
     apollo,
     logger,
-    context: () => ({}),
+    context: async (req): Promise<GovernedContext> => {
+      const principal = await authenticator.authenticate(req.headers.authorization);
+      if (config.authorization.requireAuthentication && !principal.authenticated) {
+        throw new HttpError(401, ErrorCode.AuthError, 'Authentication required: send "Authorization: Bearer <token>"', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      const policyResults = await evaluatePolicies(policyNames, governance.config.policies, { principal, headers: req.headers });
+      return { principal, satisfied: prepared.index.satisfiedSet(principal, policyResults) };
+    },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       // Ready as soon as the supergraph is loaded: a subgraph that is down degrades answers

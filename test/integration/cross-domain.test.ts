@@ -1,11 +1,14 @@
 import { request } from 'undici';
 import { postGraphQL } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { allowedEverything } from '../support/tokens.js';
 
 // The whole mesh over real HTTP: three subgraphs, each on its own database, behind the gateway.
 let stack: TestStack;
+let auth: Record<string, string>;
 beforeAll(async () => {
   stack = await startTestStack();
+  auth = await allowedEverything();
 });
 afterAll(() => stack?.stop());
 
@@ -19,7 +22,7 @@ const ANALYST_QUERY = `query LowStock($limit: Int!) {
 
 describe('one request across all three domains', () => {
   it('answers the analyst query with data from inventory, marketing and customer-service', async () => {
-    const { status, body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 10 });
+    const { status, body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 10 }, auth);
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const products = body.data!.products as any[];
@@ -33,7 +36,7 @@ describe('one request across all three domains', () => {
   });
 
   it('joins the same values each domain serves on its own', async () => {
-    const { body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 3 });
+    const { body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 3 }, auth);
     const joined = body.data!.products as any[];
     const direct = await stack.subgraphs['customer-service'].query(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { openTicketCount satisfactionScore } } }',
@@ -47,6 +50,8 @@ describe('one request across all three domains', () => {
       stack.gateway.url,
       `{ customer(id: "17") { id name tier segments { name } marketingConsent { grantedChannels }
            tickets(limit: 5) { subject status product { sku name promotions { discountPercent } } } } }`,
+      undefined,
+      auth,
     );
     expect(body.errors).toBeUndefined();
     const customer = body.data!.customer as any;
@@ -62,7 +67,7 @@ describe('one request across all three domains', () => {
     const counts: Record<string, number[]> = {};
     for (const limit of [2, 20, 60]) {
       for (const s of Object.values(stack.subgraphs)) s.resetStatements();
-      const { body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit });
+      const { body } = await postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit }, auth);
       expect(body.errors).toBeUndefined();
       for (const [name, s] of Object.entries(stack.subgraphs)) (counts[name] ??= []).push(s.statements.length);
     }
@@ -75,12 +80,16 @@ describe('one request across all three domains', () => {
     const adjusted = await postGraphQL(
       stack.gateway.url,
       'mutation { adjustStock(productId: "5", warehouseId: "1", delta: 10, reason: RECEIVED) { stockLevel { quantity product { sku openTicketCount } } } }',
+      undefined,
+      auth,
     );
     expect(adjusted.body.errors).toBeUndefined();
     expect((adjusted.body.data as any).adjustStock.stockLevel.product.sku).toBe('SKU-00005');
     const opened = await postGraphQL(
       stack.gateway.url,
       'mutation { openTicket(customerId: "3", productId: "5", subject: "Arrived damaged", priority: HIGH) { id status customer { id } product { sku totalStock } } }',
+      undefined,
+      auth,
     );
     expect(opened.body.errors).toBeUndefined();
     expect((opened.body.data as any).openTicket).toMatchObject({ status: 'OPEN', customer: { id: '3' }, product: { sku: 'SKU-00005', totalStock: expect.any(Number) } });

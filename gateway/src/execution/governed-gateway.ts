@@ -1,0 +1,137 @@
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+} from '@apollo/server-gateway-interface';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../../../shared/logging.js';
+import type { Principal } from '../../../shared/principal.js';
+import type { AuthorizationOptions } from '../config.js';
+import type { SatisfiedSet } from '../governance/authorization-index.js';
+import type { Authorizer } from '../governance/authorizer.js';
+import type { AuditRecord } from '../governance/audit.js';
+import { auditSubject } from '../governance/audit.js';
+import { selectedCoordinates } from '../governance/selected-coordinates.js';
+import { dryRunReport, rejectionResponse, shapeResponse } from '../governance/shape-response.js';
+import type { PreparedSupergraph } from '../supergraph/security-features.js';
+
+/** What the gateway's context carries for governance, built once per HTTP request. */
+export interface GovernedContext {
+  principal: Principal;
+  /** Which of the supergraph's requirements this caller meets; its key keys the filter cache. */
+  satisfied: SatisfiedSet;
+}
+
+export interface GovernanceDependencies {
+  prepared: PreparedSupergraph;
+  authorizer: Authorizer;
+  options: AuthorizationOptions;
+  /** Classified coordinates (from the domains' descriptors) the audit record reports when served. */
+  classified: ReadonlySet<string>;
+  audit: (record: AuditRecord) => void;
+  logger: Logger;
+}
+
+/**
+ * Puts authorization between Apollo Server and @apollo/gateway's executor: the operation is
+ * filtered for the caller BEFORE query planning (so no subgraph is asked for what the caller may
+ * not see), the filtered operation is planned under its own hash, and the response is shaped back
+ * to the original operation with nulls and one error per removed path.
+ */
+export function governGateway(inner: GatewayInterface, deps: GovernanceDependencies): GatewayInterface {
+  return {
+    onSchemaLoadOrUpdate: (callback) => inner.onSchemaLoadOrUpdate(callback),
+    stop: () => inner.stop(),
+    load: async (options) => {
+      const loaded = await inner.load(options);
+      return { ...loaded, executor: loaded.executor && governExecutor(loaded.executor, deps) };
+    },
+  };
+}
+
+function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies): GatewayExecutor {
+  const { authorizer, options, prepared } = deps;
+  const classifiedByHash = new Map<string, string[]>();
+
+  /** Classified coordinates an executed operation selects; cached per operation hash. */
+  const classifiedIn = (rc: GatewayGraphQLRequestContext, hash: string): string[] => {
+    let found = classifiedByHash.get(hash);
+    if (!found) {
+      found = [...selectedCoordinates(prepared.apiSchema, rc.document)].filter((c) => deps.classified.has(c)).sort();
+      if (classifiedByHash.size > 5000) classifiedByHash.clear();
+      classifiedByHash.set(hash, found);
+    }
+    return found;
+  };
+
+  return async (rc) => {
+    const context = rc.context as Partial<GovernedContext>;
+    const { principal, satisfied } = context;
+    if (!principal || !satisfied) throw new Error('governed executor: the request context has no principal (the HTTP front must build it)');
+    const operationName = rc.request.operationName ?? null;
+    const audit = (denied: AuditRecord['denied'], executed: GatewayGraphQLRequestContext | null, dryRun = false) =>
+      deps.audit({
+        ...auditSubject(principal),
+        operationName,
+        operationHash: rc.queryHash,
+        denied,
+        classifiedReturned: executed ? classifiedIn(executed, executed.queryHash) : [],
+        dryRun,
+      });
+
+    if (!options.enabled) {
+      const result = await execute(rc);
+      audit([], rc);
+      return result;
+    }
+    const decision = authorizer.authorize(rc.document, rc.queryHash, operationName, satisfied.key, satisfied.isSatisfied);
+    const deniedForAudit = decision.denied.map((d) => ({ path: d.path.join('.'), coordinate: d.coordinate }));
+    if (decision.denied.length === 0) {
+      const result = await execute(rc);
+      audit([], rc);
+      return result;
+    }
+    if (options.dryRun) {
+      const result = await execute(rc);
+      audit(deniedForAudit, rc, true);
+      deps.logger.warn({ denied: deniedForAudit, operationName }, 'authorization dry run: would deny');
+      return { ...result, extensions: { ...result.extensions, ...dryRunReport(decision.denied) } };
+    }
+    if (options.rejectUnauthorized) {
+      audit(deniedForAudit, null);
+      return toExecutionResult(rejectionResponse(decision.denied));
+    }
+    let executed: GatewayGraphQLRequestContext | null = null;
+    let result: GatewayExecutionResult = { data: null };
+    if (decision.document) {
+      executed = {
+        ...rc,
+        document: decision.document,
+        queryHash: decision.queryHash ?? rc.queryHash,
+        request: { ...rc.request, query: decision.query ?? rc.request.query },
+      };
+      result = await execute(executed);
+    }
+    audit(deniedForAudit, executed);
+    const shaped = shapeResponse(rc.document, operationName, prepared.apiSchema, result.data, decision.denied, { errors: options.errors });
+    return toExecutionResult(shaped, result);
+  };
+}
+
+function toExecutionResult(
+  shaped: { data: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[]; extensions?: Record<string, unknown> },
+  executed?: GatewayExecutionResult,
+): GatewayExecutionResult {
+  const errors = [...(shaped.errors ?? []).map(toGraphQLError), ...(executed?.errors ?? [])];
+  const extensions = { ...executed?.extensions, ...shaped.extensions };
+  return {
+    data: shaped.data,
+    ...(errors.length ? { errors } : {}),
+    ...(Object.keys(extensions).length ? { extensions } : {}),
+  };
+}
+
+function toGraphQLError(error: GraphQLFormattedError): GraphQLError {
+  return new GraphQLError(error.message, { path: error.path, extensions: error.extensions });
+}
