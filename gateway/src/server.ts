@@ -11,6 +11,7 @@ import { governGateway, type GovernedContext } from './execution/governed-gatewa
 import { createAuditLog } from './governance/audit.js';
 import { createAuthenticator } from './governance/authentication.js';
 import { createAuthorizer } from './governance/authorizer.js';
+import { resolveMaskingRules } from './governance/masking.js';
 import { evaluatePolicies } from './governance/policies.js';
 import { checkGovernance } from './governance/setup.js';
 import { prepareSupergraph } from './supergraph/security-features.js';
@@ -73,6 +74,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     classified: governance.classified,
     audit: createAuditLog(logger),
     logger,
+    masking: resolveMaskingRules(governance.config.masking),
   });
   const apollo = new ApolloServer<GovernedContext>({
     gateway,

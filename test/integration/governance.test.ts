@@ -189,3 +189,28 @@ describe('options', () => {
     expect(signedIn.body.errors).toBeUndefined();
   });
 });
+
+describe('masking (operator opt-in)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ configModulePath: 'test/fixtures/masking.config.ts' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('serves a masked value instead of null, with no error, where the operator masks the field', async () => {
+    const { body } = await postGraphQL(stack.gateway.url, '{ customer(id: "5") { name email } }', undefined, await bearer({ roles: ['analyst'] }));
+    expect(body.errors).toBeUndefined();
+    expect((body.data as any).customer.email).toMatch(/^[a-z]\*\*\*@example\.com$/);
+  });
+
+  it('keeps the spec answer when unmasking would also reveal an unmasked field guarded by the same rule', async () => {
+    const { body } = await postGraphQL(stack.gateway.url, '{ customer(id: "5") { name email phone } }', undefined, await bearer({ roles: ['analyst'] }));
+    expect((body.data as any).customer).toEqual({ name: expect.any(String), email: null, phone: null });
+    expect(body.errors).toEqual([UNAUTHORIZED(['customer', 'email']), UNAUTHORIZED(['customer', 'phone'])]);
+  });
+
+  it('leaves values the caller may read unmasked', async () => {
+    const { body } = await postGraphQL(stack.gateway.url, '{ customer(id: "5") { email } }', undefined, await bearer({ roles: ['pii-reader'] }));
+    expect((body.data as any).customer.email).not.toContain('***');
+  });
+});

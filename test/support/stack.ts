@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGateway, type RunningGateway } from '../../gateway/src/server.js';
-import { createLogger } from '../../shared/logging.js';
+import { createLogger, type Logger } from '../../shared/logging.js';
 import { subgraphDir } from '../../shared/paths.js';
 import { DATA_PRODUCTS } from './data-products.js';
 import { startTestSubgraph, TEST_SUBGRAPH_SECRET, type TestSubgraph } from './subgraphs.js';
@@ -17,7 +17,7 @@ export interface TestStack {
  * The whole mesh in one test process, over real HTTP: every data product on port 0 with its
  * own database copy, and a gateway composing their contracts, also on port 0.
  */
-export async function startTestStack(overrides: Partial<GatewayConfig> = {}): Promise<TestStack> {
+export async function startTestStack(overrides: Partial<GatewayConfig> = {}, deps: { logger?: Logger } = {}): Promise<TestStack> {
   const started = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
   const subgraphs = Object.fromEntries(started.map((s) => [s.subgraph.name, s]));
   const urls = Object.fromEntries(started.map((s) => [s.subgraph.name, s.subgraph.url]));
@@ -36,7 +36,7 @@ export async function startTestStack(overrides: Partial<GatewayConfig> = {}): Pr
     // Overridden URLs send a subgraph's traffic elsewhere (e.g. to a server that hangs).
     subgraphUrls: { ...urls, ...overrides.subgraphUrls },
   };
-  const gateway = await createGateway(config, { logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const gateway = await createGateway(config, { logger: deps.logger ?? createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent') });
   return {
     gateway,
     subgraphs,

@@ -15,6 +15,8 @@ import { auditSubject } from '../governance/audit.js';
 import { selectedCoordinates } from '../governance/selected-coordinates.js';
 import { dryRunReport, rejectionResponse, shapeResponse } from '../governance/shape-response.js';
 import type { PreparedSupergraph } from '../supergraph/security-features.js';
+import type { Masker } from '../governance/masking.js';
+import type { DeniedSelection } from '../governance/authorize-operation.js';
 
 /** What the gateway's context carries for governance, built once per HTTP request. */
 export interface GovernedContext {
@@ -31,6 +33,19 @@ export interface GovernanceDependencies {
   classified: ReadonlySet<string>;
   audit: (record: AuditRecord) => void;
   logger: Logger;
+  /** Coordinate -> masker: a denied value is fetched and served masked instead of null. Empty by default. */
+  masking: ReadonlyMap<string, Masker>;
+}
+
+interface Plan {
+  /** What to execute: null when everything was removed. */
+  document: GatewayGraphQLRequestContext['document'] | null;
+  query: string | null;
+  queryHash: string | null;
+  /** Paths to null with an error. */
+  denied: readonly DeniedSelection[];
+  /** Coordinates whose values are served masked. */
+  masked: ReadonlySet<string>;
 }
 
 /**
@@ -65,6 +80,32 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
     return found;
   };
 
+  /**
+   * Masking: denied fields the operator masks are planned after all (as if their requirements
+   * held) and served masked. That is only safe when lifting those requirements lifts nothing
+   * else the caller may not see; otherwise the operation keeps the spec's null-and-error answer.
+   */
+  const planWithMasking = (
+    rc: GatewayGraphQLRequestContext,
+    operationName: string | null,
+    decision: ReturnType<Authorizer['authorize']>,
+    satisfied: SatisfiedSet,
+  ): Plan => {
+    const unmasked: Plan = { ...decision, masked: new Set() };
+    const maskable = deps.masking.size ? decision.denied.filter((d) => deps.masking.has(d.coordinate)) : [];
+    if (maskable.length === 0) return unmasked;
+    const lifted = new Set(maskable.flatMap((d) => requirementsOf(d.coordinate)));
+    const key = [...satisfied.key].map((bit, id) => (lifted.has(id) ? '1' : bit)).join('');
+    const relaxed = authorizer.authorize(rc.document, rc.queryHash, operationName, key, (id) => key[id] === '1');
+    const remaining = decision.denied.filter((d) => !deps.masking.has(d.coordinate));
+    if (relaxed.denied.length !== remaining.length) return unmasked;
+    return { ...relaxed, denied: remaining, masked: new Set(maskable.map((d) => d.coordinate)) };
+  };
+  const requirementsOf = (coordinate: string) => {
+    const [type, field] = coordinate.split('.');
+    return prepared.index.fieldRequirements(type, field);
+  };
+
   return async (rc) => {
     const context = rc.context as Partial<GovernedContext>;
     const { principal, satisfied } = context;
@@ -73,7 +114,8 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
     const audit = (denied: AuditRecord['denied'], executed: GatewayGraphQLRequestContext | null, dryRun = false) =>
       deps.audit({
         ...auditSubject(principal),
-        operationName,
+        // The name Apollo resolved (also for a single anonymous-in-request but named operation).
+        operationName: rc.operationName ?? operationName,
         operationHash: rc.queryHash,
         denied,
         classifiedReturned: executed ? classifiedIn(executed, executed.queryHash) : [],
@@ -102,19 +144,23 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
       audit(deniedForAudit, null);
       return toExecutionResult(rejectionResponse(decision.denied));
     }
+    const plan = planWithMasking(rc, operationName, decision, satisfied);
     let executed: GatewayGraphQLRequestContext | null = null;
     let result: GatewayExecutionResult = { data: null };
-    if (decision.document) {
+    if (plan.document) {
       executed = {
         ...rc,
-        document: decision.document,
-        queryHash: decision.queryHash ?? rc.queryHash,
-        request: { ...rc.request, query: decision.query ?? rc.request.query },
+        document: plan.document,
+        queryHash: plan.queryHash ?? rc.queryHash,
+        request: { ...rc.request, query: plan.query ?? rc.request.query },
       };
       result = await execute(executed);
     }
     audit(deniedForAudit, executed);
-    const shaped = shapeResponse(rc.document, operationName, prepared.apiSchema, result.data, decision.denied, { errors: options.errors });
+    const shaped = shapeResponse(rc.document, operationName, prepared.apiSchema, result.data, plan.denied, {
+      errors: options.errors,
+      ...(plan.masked.size ? { mask: (coordinate: string, value: unknown) => deps.masking.get(coordinate)?.(value), maskCoordinates: plan.masked } : {}),
+    });
     return toExecutionResult(shaped, result);
   };
 }

@@ -1,0 +1,77 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
+import { createGateway } from '../../gateway/src/server.js';
+import { createLogger } from '../../shared/logging.js';
+import { subgraphDir } from '../../shared/paths.js';
+import { postGraphQL } from '../support/http.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { bearer } from '../support/tokens.js';
+
+const silent = { logger: createLogger('test', 'silent') };
+const composeConfig = (schemaPaths: Record<string, string>): GatewayConfig => {
+  const config = loadGatewayConfig({});
+  if (config.supergraph.kind !== 'compose') throw new Error('expected compose');
+  return {
+    ...config,
+    port: 0,
+    supergraph: { kind: 'compose', subgraphs: config.supergraph.subgraphs.map((s) => ({ ...s, schemaPath: schemaPaths[s.name] ?? s.schemaPath })) },
+  };
+};
+
+describe('governance that cannot be forgotten: start-up checks', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'meshgate-governance-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses a supergraph naming a policy no function decides, and names it', async () => {
+    const config = { ...composeConfig({}), configModulePath: 'test/fixtures/no-policies.config.ts' };
+    await expect(createGateway(config, silent)).rejects.toThrow(/@policy names that no function in .*no-policies\.config\.ts decides[\s\S]*policy "pii"/);
+  });
+
+  it('refuses a classified-sensitive field that lost its directive, and names the field and domain', async () => {
+    await cp(subgraphDir('inventory'), join(dir, 'inventory'), { recursive: true, filter: (src) => !src.includes('node_modules') });
+    const schemaPath = join(dir, 'inventory', 'schema.graphql');
+    const sdl = await readFile(schemaPath, 'utf8');
+    await writeFile(schemaPath, sdl.replace('unitCost: Float @requiresScopes(scopes: [["finance:read"]])', 'unitCost: Float'));
+    await expect(createGateway(composeConfig({ inventory: schemaPath }), silent)).rejects.toThrow(
+      "Product.unitCost is classified sensitive in inventory's dataproduct.yaml but carries no @authenticated, @requiresScopes or @policy",
+    );
+  });
+});
+
+describe('audit', () => {
+  let stack: TestStack;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    stack = await startTestStack({}, { logger: pino({ level: 'info' }, sink) });
+  });
+  afterAll(() => stack?.stop());
+
+  it('writes one record per request with subject, operation, denied paths and classified fields served', async () => {
+    lines.length = 0;
+    await postGraphQL(stack.gateway.url, 'query Margins { products(limit: 2) { sku unitPrice unitCost totalStock } }', undefined, await bearer({ subject: 'alice', scopes: [] }));
+    const records = lines.filter((l) => l.audit === true);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      subject: 'alice',
+      authenticated: true,
+      operationName: 'Margins',
+      operationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      denied: [{ path: 'products.@.unitCost', coordinate: 'Product.unitCost' }],
+      classifiedReturned: ['Product.totalStock'],
+      dryRun: false,
+    });
+  });
+});
