@@ -1,12 +1,15 @@
 /**
  * `npm run compose [-- --out supergraph.graphql]`: composes the subgraphs' contracts into a
  * supergraph, as the gateway does at start-up, for a gateway started with SUPERGRAPH_PATH or
- * for CI to check a contract change. Subgraph URLs come from the same variables as the gateway's.
+ * for CI to check a contract change: composition, policies decided, classified fields guarded.
+ * Subgraph URLs come from the same variables as the gateway's.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadGatewayConfig } from '../gateway/src/config.js';
+import { checkGovernance } from '../gateway/src/governance/setup.js';
 import { composeContracts } from '../gateway/src/supergraph/compose-source.js';
+import { prepareSupergraph } from '../gateway/src/supergraph/security-features.js';
 import { main } from '../shared/lifecycle.js';
 
 main(async () => {
@@ -14,6 +17,9 @@ main(async () => {
   const config = loadGatewayConfig({ ...process.env, SUPERGRAPH_PATH: undefined });
   if (config.supergraph.kind !== 'compose') throw new Error('unreachable: composing needs the subgraph contracts');
   const sdl = await composeContracts(config.supergraph.subgraphs);
+  // The same governance checks as a gateway start: a supergraph file shipped from here carries
+  // no descriptors, so this is where classified fields are held to their directives.
+  await checkGovernance(config, prepareSupergraph(sdl));
   if (values.out) {
     await writeFile(values.out, sdl);
     console.error(`Supergraph of ${config.supergraph.subgraphs.length} subgraphs written to ${values.out}`);

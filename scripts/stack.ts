@@ -118,6 +118,12 @@ Try the cross-domain query (inventory + marketing + customer-service in one requ
   curl -s ${gatewayUrl} -H 'content-type: application/json' \\
     -d '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'
 
+Restricted fields (Product.unitCost, Customer.email, support tickets…) need a token:
+
+  TOKEN=$(npm run -s token -- --sub alice --scope "finance:read support:read" --roles pii-reader)
+  curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"query":"{ products(limit: 3) { sku unitCost } customer(id: \\"7\\") { name email } }"}'
+
 or open ${gatewayUrl} in a browser for Apollo Sandbox. Ctrl-C stops everything.
 `);
 } catch (error) {

@@ -1,7 +1,7 @@
 import { mintToken } from '../../gateway/src/governance/dev-token.js';
 
 /** Every scope and role the demo supergraph asks for: the same data flows as with governance off. */
-export const ALL_SCOPES = ['finance:read', 'marketing:budget', 'support:read', 'support:write', 'inventory:write'];
+export const ALL_SCOPES = ['finance:read', 'marketing:budget', 'marketing:write', 'support:read', 'support:write', 'inventory:write'];
 
 /** `Authorization` header with a development token (the gateway's default HS256 secret in tests). */
 export async function bearer(input: { subject?: string; scopes?: readonly string[]; roles?: readonly string[]; claims?: Record<string, unknown> } = {}) {

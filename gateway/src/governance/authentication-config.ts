@@ -82,6 +82,13 @@ export function loadAuthenticationConfig(env: Record<string, string | undefined>
       problems.push('JWT_SECRET: is the public development secret, which is refused when NODE_ENV=production');
     }
   }
+  // A key set's tokens come from an identity provider that serves many applications: without an
+  // expected issuer and audience, a token minted for another application would be accepted here.
+  if (set.length === 1 && set[0] !== 'JWT_SECRET') {
+    for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+      if (parsed[name] === undefined) problems.push(`${name}: required with ${set[0]}, so tokens issued for other applications are refused (not set)`);
+    }
+  }
   if (parsed.JWT_SCOPE_CLAIMS !== undefined && parsed.JWT_SCOPE_CLAIMS.length === 0) {
     problems.push(`JWT_SCOPE_CLAIMS: expected a comma-separated list of claim names, got "${env.JWT_SCOPE_CLAIMS}"`);
   }

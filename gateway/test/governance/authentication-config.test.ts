@@ -16,11 +16,15 @@ describe('authentication configuration from the environment', () => {
       { kind: 'hs256', secret: SECRET, issuer: 'corp', audience: 'api', clockSkewSeconds: 0, algorithms: ['HS256', 'HS512'], scopeClaims: ['scope', 'realm_access.roles'] },
     ],
     [
-      'a JWKS URL, with no issuer or audience invented for it',
-      { JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ALGORITHMS: 'ES256' },
-      { kind: 'jwks', url: 'https://idp.example/jwks.json', issuer: undefined, audience: undefined, algorithms: ['ES256'] },
+      'a JWKS URL with its issuer and audience',
+      { JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_ALGORITHMS: 'ES256', JWT_ISSUER: 'https://idp.example/', JWT_AUDIENCE: 'meshgate' },
+      { kind: 'jwks', url: 'https://idp.example/jwks.json', issuer: 'https://idp.example/', audience: 'meshgate', algorithms: ['ES256'] },
     ],
-    ['a JWKS file, also accepted in production', { JWT_JWKS_FILE: '/etc/meshgate/jwks.json', NODE_ENV: 'production' }, { kind: 'jwks-file', path: '/etc/meshgate/jwks.json' }],
+    [
+      'a JWKS file, also accepted in production',
+      { JWT_JWKS_FILE: '/etc/meshgate/jwks.json', NODE_ENV: 'production', JWT_ISSUER: 'corp', JWT_AUDIENCE: 'api' },
+      { kind: 'jwks-file', path: '/etc/meshgate/jwks.json' },
+    ],
     ['an own secret in production', { JWT_SECRET: SECRET, NODE_ENV: 'production' }, { kind: 'hs256', secret: SECRET }],
   ])('reads %s', (_name, env, expected) => {
     expect(loadAuthenticationConfig(env)).toMatchObject(expected);
@@ -34,6 +38,8 @@ describe('authentication configuration from the environment', () => {
     ['production with the development secret spelled out', { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRET }, 'JWT_SECRET: is the public development secret'],
     ['a short secret', { JWT_SECRET: 'hunter2' }, 'JWT_SECRET: expected at least 32 bytes for HS256 (RFC 7518 section 3.2), got 7 (value not shown)'],
     ['a JWKS URL that is not http(s)', { JWT_JWKS_URL: 'ftp://idp/jwks' }, 'JWT_JWKS_URL: expected a URL starting with http:// or https:// (got "ftp://idp/jwks")'],
+    ['a JWKS URL without issuer and audience', { JWT_JWKS_URL: 'https://idp.example/j' }, 'JWT_ISSUER: required with JWT_JWKS_URL, so tokens issued for other applications are refused (not set)'],
+    ['a JWKS file without audience', { JWT_JWKS_FILE: 'j.json', JWT_ISSUER: 'corp' }, 'JWT_AUDIENCE: required with JWT_JWKS_FILE'],
     ['a negative clock skew', { JWT_CLOCK_SKEW_SECONDS: '-1' }, 'JWT_CLOCK_SKEW_SECONDS: expected a whole number of seconds, 0 or more (got "-1")'],
     ['an RSA algorithm with a secret', { JWT_ALGORITHMS: 'RS256' }, 'JWT_ALGORITHMS: expected a comma list of HS256, HS384, HS512 with the development secret, got "RS256"'],
     ['an HMAC algorithm with a key set', { JWT_JWKS_URL: 'https://idp.example/j', JWT_ALGORITHMS: 'RS256,HS256' }, 'JWT_ALGORITHMS: expected a comma list of RS256'],
