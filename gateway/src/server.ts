@@ -85,15 +85,23 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   await apollo.start();
   logger.info({ supergraph: source.description, subgraphs: routes }, 'supergraph loaded');
 
+  const refusedAudit = logger.child({ audit: true });
   const handler = createGraphQLHttpHandler({
     apollo,
     logger,
     context: async (req): Promise<GovernedContext> => {
-      const principal = await authenticator.authenticate(req.headers.authorization);
-      if (config.authorization.requireAuthentication && !principal.authenticated) {
-        throw new HttpError(401, ErrorCode.AuthError, 'Authentication required: send "Authorization: Bearer <token>"', {
-          'www-authenticate': 'Bearer',
-        });
+      let principal;
+      try {
+        principal = await authenticator.authenticate(req.headers.authorization);
+        if (config.authorization.requireAuthentication && !principal.authenticated) {
+          throw new HttpError(401, ErrorCode.AuthError, 'Authentication required: send "Authorization: Bearer <token>"', {
+            'www-authenticate': 'Bearer',
+          });
+        }
+      } catch (error) {
+        // Refused credentials are security events too: they get an audit line, never an answer.
+        if (error instanceof HttpError) refusedAudit.warn({ reason: error.message, remoteAddress: req.socket.remoteAddress }, 'request refused: authentication');
+        throw error;
       }
       const policyResults = await evaluatePolicies(policyNames, governance.config.policies, { principal, headers: req.headers });
       return { principal, satisfied: prepared.index.satisfiedSet(principal, policyResults) };

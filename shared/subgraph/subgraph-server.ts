@@ -47,7 +47,8 @@ export interface SubgraphOptions<Ctx extends object> {
   schemaPath: string;
   /** Typed with the kit-added `principal` in the context. */
   resolvers: GraphQLResolverMap<SubgraphContext<Ctx>>;
-  db: Database;
+  /** The data product's database, checked by `/ready`. Optional for subgraphs without one (test fixtures): `/ready` then checks nothing. */
+  db?: Database;
   /** Builds the per-request context (fresh loaders every time); called only after the signature is verified. */
   context: (request: SubgraphRequest) => Promise<Ctx> | Ctx;
   /** Signature check of every `/graphql` request (`/health` and `/ready` stay open). */
@@ -93,6 +94,10 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name }),
       '/ready': async (_req, res) => {
+        if (!options.db) {
+          sendJson(res, 200, { status: 'ready', service: options.name });
+          return;
+        }
         try {
           await options.db.query('SELECT 1');
           sendJson(res, 200, { status: 'ready', service: options.name, database: options.db.backend });

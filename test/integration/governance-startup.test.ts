@@ -75,3 +75,27 @@ describe('audit', () => {
     });
   });
 });
+
+describe('audit of refused credentials', () => {
+  let stack: TestStack;
+  const lines: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    stack = await startTestStack({}, { logger: pino({ level: 'info' }, sink) });
+  });
+  afterAll(() => stack?.stop());
+
+  it('writes an audit line for a request refused with 401, without the token', async () => {
+    lines.length = 0;
+    const { status } = await postGraphQL(stack.gateway.url, '{ products(limit: 1) { sku } }', undefined, { authorization: 'Bearer not.a.jwt' });
+    expect(status).toBe(401);
+    const records = lines.filter((l) => l.audit === true);
+    expect(records).toEqual([expect.objectContaining({ msg: 'request refused: authentication', reason: expect.any(String) })]);
+    expect(JSON.stringify(records)).not.toContain('not.a.jwt');
+  });
+});
