@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { badInput, MAX_PAGE_SIZE, pageArgs, parseId, requireId } from '../../../shared/subgraph/arguments.js';
 import { DateTime } from '../../../shared/subgraph/scalars.js';
+import { checkMayOpenTicketFor, checkMayResolveTickets, type AccessScope } from './access.js';
 import type { CustomerServiceLoaders } from './loaders.js';
 import type {
   CustomerRow,
@@ -14,7 +15,11 @@ import type {
 } from './store.js';
 
 export interface CustomerServiceContext {
+  /** Which rows the caller may see and what they may change (src/access.ts); the loaders are bound to it. */
+  access: AccessScope;
+  /** Every read goes through these, so that it is batched and restricted to the caller's rows. */
   loaders: CustomerServiceLoaders;
+  /** Writes only. */
   store: CustomerServiceStore;
 }
 
@@ -60,20 +65,13 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
       const id = parseId(args.id);
       return id === null ? null : ctx.loaders.customerById.load(id);
     },
-    customers: async (_: unknown, args: { limit?: number; offset?: number; tier?: CustomerTier | null }, ctx: Ctx) => {
-      const customers = await ctx.store.listCustomers({ ...pageArgs(args.limit, args.offset), tier: args.tier });
-      ctx.loaders.primeCustomers(customers);
-      return customers;
-    },
-    tickets: async (
+    customers: (_: unknown, args: { limit?: number; offset?: number; tier?: CustomerTier | null }, ctx: Ctx) =>
+      ctx.loaders.listCustomers({ ...pageArgs(args.limit, args.offset), tier: args.tier }),
+    tickets: (
       _: unknown,
       args: { status?: TicketStatus | null; priority?: TicketPriority | null; limit?: number; offset?: number },
       ctx: Ctx,
-    ) => {
-      const tickets = await ctx.store.listTickets({ ...pageArgs(args.limit, args.offset), status: args.status, priority: args.priority });
-      ctx.loaders.primeTickets(tickets);
-      return tickets;
-    },
+    ) => ctx.loaders.listTickets({ ...pageArgs(args.limit, args.offset), status: args.status, priority: args.priority }),
     ticket: (_: unknown, args: { id: string }, ctx: Ctx) => {
       const id = parseId(args.id);
       return id === null ? null : ctx.loaders.ticketById.load(id);
@@ -94,12 +92,14 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
         priority: args.priority,
         channel: args.channel,
       };
+      checkMayOpenTicketFor(ctx.access, input.customerId);
       const result = await ctx.store.openTicket(input);
       if (!result.ok) throw badInput(`No customer with id "${args.customerId}"`, 'customerId');
       ctx.loaders.ticketChanged(result.ticket);
       return result.ticket;
     },
     resolveTicket: async (_: unknown, args: { ticketId: string; satisfaction?: number | null }, ctx: Ctx) => {
+      checkMayResolveTickets(ctx.access);
       const input = { ticketId: requireId(args.ticketId, 'ticketId'), satisfaction: satisfactionOf(args.satisfaction) };
       const result = await ctx.store.resolveTicket(input);
       if (!result.ok) {
@@ -144,6 +144,8 @@ export const resolvers: GraphQLResolverMap<Ctx> = {
       const id = parseId(ref.id);
       return id === null ? null : { id };
     },
+    // Aggregates over every customer's tickets, whoever asks: product-level statistics, not
+    // personal data (see ticketStatsByProductId in src/loaders.ts).
     openTicketCount: async (product: ProductRef, _: unknown, ctx: Ctx) =>
       (await ctx.loaders.ticketStatsByProductId.load(product.id))?.openTicketCount ?? 0,
     satisfactionScore: async (product: ProductRef, _: unknown, ctx: Ctx) =>

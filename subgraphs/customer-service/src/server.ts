@@ -4,6 +4,7 @@ import { subgraphDir } from '../../../shared/paths.js';
 import type { DataProductDefinition } from '../../../shared/subgraph/data-product.js';
 import { startSubgraph } from '../../../shared/subgraph/subgraph-server.js';
 import { seedCustomerService } from '../db/seed.js';
+import { accessScope } from './access.js';
 import { createLoaders } from './loaders.js';
 import { resolvers, type CustomerServiceContext } from './resolvers.js';
 import { createCustomerServiceStore } from './store.js';
@@ -26,7 +27,11 @@ export const customerService: DataProductDefinition = {
       port,
       host,
       signatures,
-      context: () => ({ store, loaders: createLoaders(store) }),
+      // The row-level access rule is bound to the request's loaders once, from the verified principal.
+      context: ({ principal }) => {
+        const access = accessScope(principal);
+        return { access, store, loaders: createLoaders(store, access) };
+      },
     });
   },
 };

@@ -60,6 +60,18 @@ export interface TicketSlice {
   limit: number;
 }
 
+/**
+ * Which rows a read may return, as the access rule (src/access.ts) decided for the request: `{}`
+ * every row, `{ customerId }` only that customer's own row and tickets. Every read takes one, so
+ * no read can forget it; it becomes one more condition in the same single statement.
+ */
+export interface RowFilter {
+  customerId?: number;
+}
+
+/** No restriction: staff, and tests of the SQL itself. */
+export const EVERY_ROW: RowFilter = Object.freeze({});
+
 export interface OpenTicketInput {
   customerId: number;
   productId: number | null;
@@ -81,16 +93,19 @@ export type TicketRefusal =
 
 /** Everything customer service reads and writes, as SQL. Only the loaders and mutations call it. */
 export interface CustomerServiceStore {
-  listCustomers(filter: CustomerFilter): Promise<CustomerRow[]>;
-  customersByIds(ids: readonly number[]): Promise<CustomerRow[]>;
+  listCustomers(filter: CustomerFilter, rows: RowFilter): Promise<CustomerRow[]>;
+  customersByIds(ids: readonly number[], rows: RowFilter): Promise<CustomerRow[]>;
   /** Tickets newest first. */
-  listTickets(filter: TicketFilter): Promise<TicketRow[]>;
-  ticketsByIds(ids: readonly number[]): Promise<TicketRow[]>;
+  listTickets(filter: TicketFilter, rows: RowFilter): Promise<TicketRow[]>;
+  ticketsByIds(ids: readonly number[], rows: RowFilter): Promise<TicketRow[]>;
   /** The newest tickets of each customer, grouped by customer, newest first within each. */
-  ticketsByCustomerIds(ids: readonly number[], slice: TicketSlice): Promise<TicketRow[]>;
+  ticketsByCustomerIds(ids: readonly number[], slice: TicketSlice, rows: RowFilter): Promise<TicketRow[]>;
   /** The newest tickets about each product, grouped by product, newest first within each. */
-  ticketsByProductIds(ids: readonly number[], slice: TicketSlice): Promise<TicketRow[]>;
-  /** Open-ticket count and satisfaction per product, in one aggregate statement. */
+  ticketsByProductIds(ids: readonly number[], slice: TicketSlice, rows: RowFilter): Promise<TicketRow[]>;
+  /**
+   * Open-ticket count and satisfaction per product, in one aggregate statement. Takes no
+   * RowFilter: these are product-level statistics over everyone's tickets, not personal data.
+   */
   ticketStatsByProductIds(ids: readonly number[]): Promise<ProductTicketStatsRow[]>;
   openTicket(input: OpenTicketInput): Promise<{ ok: true; ticket: TicketRow } | Extract<TicketRefusal, { refusal: 'unknown-customer' }>>;
   resolveTicket(
@@ -107,19 +122,25 @@ export function createCustomerServiceStore(db: Database): CustomerServiceStore {
   /**
    * The newest `limit` tickets of each key, as ONE statement: a lateral top-N per key walks the
    * (owner, opened_at DESC) index, so its cost follows what is returned, not the owner's history.
+   * A customer's RowFilter adds `customer_id = $n` inside the lateral: still one statement (for a
+   * product, the walk then covers that product's tickets, a few dozen, to keep the caller's).
    */
-  const newestPerOwner = (column: 'customer_id' | 'product_id', ids: readonly number[], { status, limit }: TicketSlice) => {
+  const newestPerOwner = (column: 'customer_id' | 'product_id', ids: readonly number[], { status, limit }: TicketSlice, rows: RowFilter) => {
     const params: unknown[] = [ids, limit];
-    let statusFilter = '';
+    let filters = '';
     if (status != null) {
       params.push(status);
-      statusFilter = 'AND status = $3';
+      filters += ` AND status = $${params.length}`;
+    }
+    if (rows.customerId !== undefined) {
+      params.push(rows.customerId);
+      filters += ` AND customer_id = $${params.length}`;
     }
     return db.query<TicketRow>(
       `SELECT t.* FROM unnest($1::int[]) AS k(key)
        CROSS JOIN LATERAL (
          SELECT ${TICKET_COLUMNS} FROM tickets
-         WHERE ${column} = k.key ${statusFilter}
+         WHERE ${column} = k.key${filters}
          ORDER BY opened_at DESC, id DESC LIMIT $2
        ) t
        ORDER BY k.key, t."openedAt" DESC, t.id DESC`,
@@ -128,23 +149,35 @@ export function createCustomerServiceStore(db: Database): CustomerServiceStore {
   };
 
   return {
-    listCustomers: ({ limit, offset, tier }) => {
+    listCustomers: ({ limit, offset, tier }, rows) => {
+      const where: string[] = [];
       const params: unknown[] = [];
-      let where = '';
       if (tier != null) {
         params.push(tier);
-        where = `WHERE tier = $1`;
+        where.push(`tier = $${params.length}`);
+      }
+      if (rows.customerId !== undefined) {
+        params.push(rows.customerId);
+        where.push(`id = $${params.length}`);
       }
       params.push(limit, offset);
       return db.query<CustomerRow>(
-        `SELECT ${CUSTOMER_COLUMNS} FROM customers ${where} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        `SELECT ${CUSTOMER_COLUMNS} FROM customers ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`,
         params,
       );
     },
-    customersByIds: (ids) => db.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::int[])`, [ids]),
-    listTickets: ({ limit, offset, status, priority }) => {
+    customersByIds: (ids, rows) =>
+      rows.customerId === undefined
+        ? db.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::int[])`, [ids])
+        : db.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::int[]) AND id = $2`, [ids, rows.customerId]),
+    listTickets: ({ limit, offset, status, priority }, rows) => {
       const where: string[] = [];
       const params: unknown[] = [];
+      if (rows.customerId !== undefined) {
+        params.push(rows.customerId);
+        where.push(`customer_id = $${params.length}`);
+      }
       if (status != null) {
         params.push(status);
         where.push(`status = $${params.length}`);
@@ -160,9 +193,12 @@ export function createCustomerServiceStore(db: Database): CustomerServiceStore {
         params,
       );
     },
-    ticketsByIds: (ids) => db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::int[])`, [ids]),
-    ticketsByCustomerIds: (ids, slice) => newestPerOwner('customer_id', ids, slice),
-    ticketsByProductIds: (ids, slice) => newestPerOwner('product_id', ids, slice),
+    ticketsByIds: (ids, rows) =>
+      rows.customerId === undefined
+        ? db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::int[])`, [ids])
+        : db.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE id = ANY($1::int[]) AND customer_id = $2`, [ids, rows.customerId]),
+    ticketsByCustomerIds: (ids, slice, rows) => newestPerOwner('customer_id', ids, slice, rows),
+    ticketsByProductIds: (ids, slice, rows) => newestPerOwner('product_id', ids, slice, rows),
     ticketStatsByProductIds: (ids) =>
       db.query<ProductTicketStatsRow>(
         `SELECT product_id AS "productId",

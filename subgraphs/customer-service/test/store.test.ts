@@ -1,6 +1,6 @@
 import { demoCustomerService, type TicketSeedRow } from '../db/seed.js';
 import { customerService } from '../src/server.js';
-import { createCustomerServiceStore, type CustomerServiceStore, type TicketRow, type TicketSlice, type TicketStatus } from '../src/store.js';
+import { createCustomerServiceStore, EVERY_ROW, type CustomerServiceStore, type CustomerTier, type TicketRow, type TicketSlice, type TicketStatus } from '../src/store.js';
 import { observeQueries } from '../../../shared/db/observe.js';
 import { openTestDatabase, testBackends, type TestDatabase } from '../../../test/support/databases.js';
 
@@ -38,7 +38,7 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
       'SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM tickets)::int AS tickets',
     );
     expect(counts).toEqual({ customers: 10_000, tickets: 30_000 });
-    const [first] = await store.customersByIds([1]);
+    const [first] = await store.customersByIds([1], EVERY_ROW);
     const seeded = demo.customers[0];
     expect(first).toEqual({ id: 1, name: seeded.name, email: seeded.email, phone: seeded.phone, tier: seeded.tier, createdAt: seeded.created_at });
     expect(first.email).toMatch(/^[a-z]+\.[a-z]+1@example\.com$/);
@@ -72,12 +72,12 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     [{ limit: 2, offset: 1, tier: 'GOLD' as const }, demo.customers.filter((c) => c.tier === 'GOLD').slice(1, 3).map((c) => c.id)],
     [{ limit: 5, offset: 10_000 }, []],
   ])('lists customers %j in id order', async (filter, ids) => {
-    expect((await store.listCustomers(filter)).map((c) => c.id)).toEqual(ids);
+    expect((await store.listCustomers(filter, EVERY_ROW)).map((c) => c.id)).toEqual(ids);
   });
 
   it('finds customers and tickets by id, leaving out unknown ids', async () => {
-    expect((await store.customersByIds([3, 424_242, 1])).map((c) => c.id).sort()).toEqual([1, 3]);
-    expect((await store.ticketsByIds([30_000, 0, 7])).map((t) => t.id).sort((a, b) => a - b)).toEqual([7, 30_000]);
+    expect((await store.customersByIds([3, 424_242, 1], EVERY_ROW)).map((c) => c.id).sort()).toEqual([1, 3]);
+    expect((await store.ticketsByIds([30_000, 0, 7], EVERY_ROW)).map((t) => t.id).sort((a, b) => a - b)).toEqual([7, 30_000]);
   });
 
   it.each([
@@ -90,7 +90,7 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     ],
   ])('lists tickets %j newest first', async (filter, keep) => {
     const expected = demo.tickets.filter(keep).sort(newestFirst).slice(filter.offset, filter.offset + filter.limit);
-    expect((await store.listTickets(filter)).map((t) => t.id)).toEqual(expected.map((t) => t.id));
+    expect((await store.listTickets(filter, EVERY_ROW)).map((t) => t.id)).toEqual(expected.map((t) => t.id));
   });
 
   it.each<['customer_id' | 'product_id', number[], TicketSlice]>([
@@ -102,13 +102,46 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     ['product_id', [6, 7], { limit: 2, status: 'OPEN' }],
   ])('fetches the newest tickets per %s for %j (%j) in one statement, grouped by owner', async (owner, ids, slice) => {
     const rows =
-      owner === 'customer_id' ? await store.ticketsByCustomerIds(ids, slice) : await store.ticketsByProductIds(ids, slice);
+      owner === 'customer_id' ? await store.ticketsByCustomerIds(ids, slice, EVERY_ROW) : await store.ticketsByProductIds(ids, slice, EVERY_ROW);
     const expected = [...ids]
       .sort((a, b) => a - b)
       .flatMap((id) => demoTicketsOf(owner, id, slice.status ?? undefined).slice(0, slice.limit))
       .map((t) => t.id);
     expect(rows.map((t) => t.id)).toEqual(expected);
     expect(statements).toHaveLength(1);
+  });
+
+  // The access rule's RowFilter is one more condition in the same single statement per batch.
+  describe('restricted to one customer\'s rows', () => {
+    const owner = demo.tickets[0].customer_id;
+    const others = [...new Set(demo.tickets.filter((t) => t.customer_id !== owner).map((t) => t.customer_id))].slice(0, 3);
+    const ownerProducts = [...new Set(demoTicketsOf('customer_id', owner).flatMap((t) => (t.product_id === null ? [] : [t.product_id])))];
+    const rows = { customerId: owner };
+    const byId = (a: number, b: number) => a - b;
+
+    it.each<[string, () => Promise<{ id: number }[]>, number[]]>([
+      ['lists customers', () => store.listCustomers({ limit: 100, offset: 0 }, rows), [owner]],
+      ['lists customers past the owner', () => store.listCustomers({ limit: 100, offset: 1 }, rows), []],
+      ['lists customers of the owner\'s tier', () => store.listCustomers({ limit: 100, offset: 0, tier: demo.customers.find((c) => c.id === owner)!.tier as CustomerTier }, rows), [owner]],
+      ['finds customers by id', () => store.customersByIds([...others, owner], rows), [owner]],
+      ['lists tickets', () => store.listTickets({ limit: 100, offset: 0 }, rows), demoTicketsOf('customer_id', owner).map((t) => t.id)],
+      ['finds tickets by id', () => store.ticketsByIds(demo.tickets.slice(0, 50).map((t) => t.id), rows),
+        demo.tickets.slice(0, 50).filter((t) => t.customer_id === owner).map((t) => t.id)],
+      // Another customer's own tickets come back empty, not as theirs.
+      ['fetches tickets per customer', () => store.ticketsByCustomerIds([...others, owner], { limit: 100 }, rows),
+        demoTicketsOf('customer_id', owner).map((t) => t.id)],
+      ['fetches tickets per product', () => store.ticketsByProductIds(ownerProducts, { limit: 100 }, rows),
+        [...ownerProducts].sort(byId).flatMap((p) => demoTicketsOf('product_id', p).filter((t) => t.customer_id === owner)).map((t) => t.id)],
+    ])('%s in one statement', async (_name, read, expected) => {
+      const found = await read();
+      expect(found.map((r) => r.id)).toEqual(expected);
+      expect(statements).toHaveLength(1);
+    });
+
+    it('still finds other customers\' rows without a restriction (the test above is not vacuous)', async () => {
+      expect((await store.customersByIds(others, EVERY_ROW)).length).toBe(others.length);
+      expect((await store.ticketsByCustomerIds(others, { limit: 100 }, EVERY_ROW)).length).toBeGreaterThan(0);
+    });
   });
 
   it('aggregates open tickets and satisfaction per product in one statement', async () => {
@@ -132,7 +165,7 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
 
   it('returns instants as Dates and ids, counts and ratings as numbers on every backend', async () => {
     const rated = firstDemoTicket((t) => t.satisfaction !== null);
-    const [ticket] = await store.ticketsByIds([rated.id]);
+    const [ticket] = await store.ticketsByIds([rated.id], EVERY_ROW);
     expect(ticket).toEqual({
       id: rated.id,
       customerId: rated.customer_id,
@@ -165,8 +198,8 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     if (!result.ok) return;
     expect(result.ticket.id).toBeGreaterThan(30_000);
     expect(result.ticket.openedAt).toBeInstanceOf(Date);
-    expect((await store.ticketsByCustomerIds([WRITTEN_CUSTOMER], { limit: 1 }))[0].id).toBe(result.ticket.id);
-    expect((await store.ticketsByProductIds([WRITTEN_PRODUCT], { limit: 1 }))[0].id).toBe(result.ticket.id);
+    expect((await store.ticketsByCustomerIds([WRITTEN_CUSTOMER], { limit: 1 }, EVERY_ROW))[0].id).toBe(result.ticket.id);
+    expect((await store.ticketsByProductIds([WRITTEN_PRODUCT], { limit: 1 }, EVERY_ROW))[0].id).toBe(result.ticket.id);
     expect((await store.ticketStatsByProductIds([WRITTEN_PRODUCT]))[0].openTicketCount).toBe(before.openTicketCount + 1);
   });
 
@@ -204,9 +237,9 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     ['a RESOLVED ticket', () => firstDemoTicket((t) => t.status === 'RESOLVED').id, { ok: false, refusal: 'already-resolved', status: 'RESOLVED' }],
     ['a CLOSED ticket', () => firstDemoTicket((t) => t.status === 'CLOSED').id, { ok: false, refusal: 'already-resolved', status: 'CLOSED' }],
   ])('refuses to resolve %s and changes nothing', async (_name, ticketId, refusal) => {
-    const before = await store.ticketsByIds([ticketId()]);
+    const before = await store.ticketsByIds([ticketId()], EVERY_ROW);
     expect(await store.resolveTicket({ ticketId: ticketId(), satisfaction: 1 })).toEqual(refusal);
-    expect(await store.ticketsByIds([ticketId()])).toEqual(before);
+    expect(await store.ticketsByIds([ticketId()], EVERY_ROW)).toEqual(before);
   });
 
   it('resolves a ticket once when two resolutions race', async () => {
@@ -218,12 +251,12 @@ describe.each(testBackends())('customer-service store on %s', (backend) => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, refusal: 'already-resolved', status: 'RESOLVED' }]);
     const winner = results.find((r): r is { ok: true; ticket: TicketRow } => r.ok)!;
-    expect((await store.ticketsByIds([open.id]))[0].satisfaction).toBe(winner.ticket.satisfaction);
+    expect((await store.ticketsByIds([open.id], EVERY_ROW))[0].satisfaction).toBe(winner.ticket.satisfaction);
   });
 
   it('backs the resolvers with constraints: a rating outside 1..5 is rejected by the database and rolled back', async () => {
     const open = firstDemoTicket((t) => t.status === 'OPEN');
     await expect(store.resolveTicket({ ticketId: open.id, satisfaction: 6 })).rejects.toThrow(/check constraint/);
-    expect((await store.ticketsByIds([open.id]))[0]).toMatchObject({ status: 'OPEN', resolvedAt: null, satisfaction: null });
+    expect((await store.ticketsByIds([open.id], EVERY_ROW))[0]).toMatchObject({ status: 'OPEN', resolvedAt: null, satisfaction: null });
   });
 });
