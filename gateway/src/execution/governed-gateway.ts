@@ -46,6 +46,7 @@ interface Plan {
   denied: readonly DeniedSelection[];
   /** Coordinates whose values are served masked. */
   masked: ReadonlySet<string>;
+  typeProbes: boolean;
 }
 
 /**
@@ -159,6 +160,7 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
     audit(deniedForAudit, executed);
     const shaped = shapeResponse(rc.document, operationName, prepared.apiSchema, result.data, plan.denied, {
       errors: options.errors,
+      typeProbes: plan.typeProbes,
       ...(plan.masked.size ? { mask: (coordinate: string, value: unknown) => deps.masking.get(coordinate)?.(value), maskCoordinates: plan.masked } : {}),
     });
     return toExecutionResult(shaped, result);

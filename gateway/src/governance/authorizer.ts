@@ -1,3 +1,4 @@
+import { addTypeProbes } from './type-probe.js';
 import { createHash } from 'node:crypto';
 import { print, type DocumentNode } from 'graphql';
 import type { PreparedSupergraph } from '../supergraph/security-features.js';
@@ -14,6 +15,8 @@ export interface AuthorizedOperation {
   /** sha256 (hex) of `query` when filtered, else the caller's `queryHash`. */
   readonly queryHash: string | null;
   readonly denied: readonly DeniedSelection[];
+  /** The filtered document asks abstract types for their concrete type (see type-probe.ts); shaping removes it. */
+  readonly typeProbes: boolean;
 }
 
 export interface AuthorizerOptions {
@@ -60,9 +63,11 @@ export function createAuthorizer(prepared: PreparedSupergraph, options: Authoriz
       }
       const result = authorizeOperation(prepared.apiSchema, prepared.index, document, operationName, isSatisfied);
       const filtered = result.denied.length > 0;
-      const query = filtered && result.document ? print(result.document) : null;
+      const probes = filtered && result.document ? addTypeProbes(prepared.apiSchema, result.document) : { document: result.document, probed: false };
+      const query = filtered && probes.document ? print(probes.document) : null;
       const decision: AuthorizedOperation = Object.freeze({
-        document: result.document,
+        document: probes.document,
+        typeProbes: probes.probed,
         filtered,
         query,
         queryHash: query === null ? (filtered ? null : queryHash) : createHash('sha256').update(query).digest('hex'),

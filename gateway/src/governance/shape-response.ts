@@ -1,4 +1,5 @@
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema, SelectionSetNode } from 'graphql';
+import { stripTypeProbes, TYPE_PROBE } from './type-probe.js';
 import { ErrorCode } from '../../../shared/errors.js';
 import type { DeniedSelection } from './authorize-operation.js';
 import { maskResponse, type FieldMask } from './mask-response.js';
@@ -12,6 +13,8 @@ export interface ShapeOptions {
   readonly errors?: AuthorizationErrorsMode;
   /** Rewrites returned values of classified fields; `undefined` keeps the value. Default: no masking. */
   readonly mask?: FieldMask;
+  /** The executed document carried type probes (see type-probe.ts) to remove. Default false. */
+  readonly typeProbes?: boolean;
   /** Only these coordinates are offered to `mask`. Default: every field. */
   readonly maskCoordinates?: ReadonlySet<string>;
 }
@@ -65,6 +68,7 @@ export function shapeResponse(
     const value = shapeObject(context, shaped, buildTrie(denied), [context.operation.selectionSet]);
     shaped = value;
   }
+  if (shaped && options.typeProbes) shaped = stripTypeProbes(shaped) as ResponseData;
   if (context && shaped && options.mask) {
     shaped = maskResponse(context, shaped, options.mask, options.maskCoordinates);
   }
@@ -107,7 +111,8 @@ function buildTrie(denied: readonly DeniedSelection[]): TrieNode {
 
 /** Returns `null` when a non-null position became null, so the caller propagates it. */
 function shapeObject(context: OperationContext, object: ResponseData, node: TrieNode, selectionSets: readonly SelectionSetNode[]): ResponseData | null {
-  const runtimeType = typeof object.__typename === 'string' ? object.__typename : undefined;
+  const probe = object[TYPE_PROBE];
+  const runtimeType = typeof object.__typename === 'string' ? object.__typename : typeof probe === 'string' ? probe : undefined;
   const fields = collectResponseFields(context, selectionSets, runtimeType ?? '', runtimeType);
   const shaped: ResponseData = {};
   for (const [key, field] of fields) {
@@ -123,7 +128,7 @@ function shapeObject(context: OperationContext, object: ResponseData, node: Trie
     shaped[key] = value;
   }
   // Keys the original operation does not explain are kept rather than silently lost.
-  for (const key of Object.keys(object)) if (!(key in shaped) && !fields.has(key)) shaped[key] = object[key];
+  for (const key of Object.keys(object)) if (!(key in shaped) && !fields.has(key) && key !== TYPE_PROBE) shaped[key] = object[key];
   return shaped;
 }
 
