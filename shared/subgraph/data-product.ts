@@ -4,12 +4,12 @@ import { envVar, parseEnv } from '../config/env.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { seedOnce } from '../db/seed-state.js';
-import type { DomainInfo } from '../domains.js';
+import { domainByName, type DomainInfo } from '../domains.js';
 import { createLogger, type Logger } from '../logging.js';
 import { stopOnSignal } from '../lifecycle.js';
-import { REPO_ROOT } from '../paths.js';
+import { REPO_ROOT, subgraphDir } from '../paths.js';
 import { DEVELOPMENT_SUBGRAPH_SECRET, loadSigningConfig, type SigningConfig } from '../signing.js';
-import type { RunningSubgraph, SignatureCheck } from './subgraph-server.js';
+import { startSubgraph, type RunningSubgraph, type SignatureCheck, type SubgraphOptions, type SubgraphRequest } from './subgraph-server.js';
 
 /** What every domain exports from its `server.ts`: how to prepare its database and start it. */
 export interface DataProductDefinition {
@@ -114,4 +114,43 @@ export async function runDataProduct(product: DataProductDefinition): Promise<vo
     await running.stop();
     await db.close();
   });
+}
+
+export interface DataProductSpec<Store, Ctx extends object> {
+  /** The registered domain name (shared/domains.ts). */
+  name: string;
+  seed(db: Database): Promise<void>;
+  /** The domain's SQL behind its small interface, created once per process. */
+  createStore(db: Database): Store;
+  resolvers: SubgraphOptions<Ctx>['resolvers'];
+  /** The per-request context: fresh loaders over the store, bound to the verified caller if the domain needs it. */
+  context(store: Store, request: SubgraphRequest): Ctx;
+}
+
+/**
+ * Every domain has the same skeleton (schema.graphql, db/migrations, a store, loaders,
+ * resolvers), so its definition only names what differs: this fills in the paths and the start.
+ */
+export function defineDataProduct<Store, Ctx extends object>(spec: DataProductSpec<Store, Ctx>): DataProductDefinition {
+  const domain = domainByName(spec.name);
+  const root = subgraphDir(domain.dir);
+  return {
+    domain,
+    migrationsDir: join(root, 'db', 'migrations'),
+    seed: spec.seed,
+    start: ({ db, port, host, logger, signatures }) => {
+      const store = spec.createStore(db);
+      return startSubgraph<Ctx>({
+        name: domain.name,
+        schemaPath: join(root, 'schema.graphql'),
+        resolvers: spec.resolvers,
+        db,
+        logger,
+        port,
+        host,
+        signatures,
+        context: (request) => spec.context(store, request),
+      });
+    },
+  };
 }

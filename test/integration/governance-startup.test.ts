@@ -1,8 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 import { createLogger } from '../../shared/logging.js';
@@ -10,6 +8,7 @@ import { subgraphDir } from '../../shared/paths.js';
 import { postGraphQL } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { bearer } from '../support/tokens.js';
+import { captureLogs } from '../support/logs.js';
 
 const silent = { logger: createLogger('test', 'silent') };
 const composeConfig = (schemaPaths: Record<string, string>): GatewayConfig => {
@@ -47,15 +46,9 @@ describe('governance that cannot be forgotten: start-up checks', () => {
 
 describe('audit', () => {
   let stack: TestStack;
-  const lines: Record<string, unknown>[] = [];
+  const { logger, lines } = captureLogs();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    stack = await startTestStack({}, { logger: pino({ level: 'info' }, sink) });
+    stack = await startTestStack({}, { logger });
   });
   afterAll(() => stack?.stop());
 
@@ -78,15 +71,9 @@ describe('audit', () => {
 
 describe('audit of refused credentials', () => {
   let stack: TestStack;
-  const lines: Record<string, unknown>[] = [];
+  const { logger, lines } = captureLogs();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    stack = await startTestStack({}, { logger: pino({ level: 'info' }, sink) });
+    stack = await startTestStack({}, { logger });
   });
   afterAll(() => stack?.stop());
 

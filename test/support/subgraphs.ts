@@ -56,3 +56,22 @@ export async function startTestSubgraph(product: DataProductDefinition, options:
     },
   };
 }
+
+/**
+ * The N+1 guard: runs `request(n)` for each size and returns the SQL statement count of each,
+ * after checking every answer had no errors. Callers expect one distinct, non-zero count.
+ */
+export async function statementCounts(
+  service: TestSubgraph,
+  request: (n: number) => Promise<{ body: { errors?: unknown; data?: unknown } }>,
+  sizes: readonly number[] = [2, 20, 100],
+): Promise<number[]> {
+  const counts: number[] = [];
+  for (const n of sizes) {
+    service.resetStatements();
+    const { body } = await request(n);
+    if (body.errors) throw new Error(`request of size ${n} failed: ${JSON.stringify(body.errors)}`);
+    counts.push(service.statements.length);
+  }
+  return counts;
+}
