@@ -11,7 +11,11 @@ export interface GraphQLResponse<Data = Record<string, unknown>> {
   };
 }
 
-/** POSTs one GraphQL operation over real HTTP and returns status, headers and the parsed body. */
+/**
+ * POSTs one GraphQL operation over real HTTP and returns status, headers and the parsed body.
+ * Response data defaults to `Record<string, any>`: tests read answers of every shape and pin them
+ * with `toEqual`, which checks far more than a hand-written type would.
+ */
 export async function postGraphQL<Data = Record<string, any>>(
   url: string,
   query: string,
