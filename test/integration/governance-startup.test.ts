@@ -67,15 +67,6 @@ describe('audit', () => {
       dryRun: false,
     });
   });
-});
-
-describe('audit of refused credentials', () => {
-  let stack: TestStack;
-  const { logger, lines } = captureLogs();
-  beforeAll(async () => {
-    stack = await startTestStack({}, { logger });
-  });
-  afterAll(() => stack?.stop());
 
   it('writes an audit line for a request refused with 401, without the token', async () => {
     lines.length = 0;
