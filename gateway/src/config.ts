@@ -7,6 +7,7 @@ import { loadAuthenticationConfig } from './governance/authentication-config.js'
 import type { AuthenticationOptions } from './governance/authentication.js';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 /** A subgraph the gateway routes to. */
 export interface SubgraphEndpoint {
@@ -28,6 +29,11 @@ export interface GatewayConfig {
   port: number;
   /** Interface to bind. Default 127.0.0.1. */
   host: string;
+  /**
+   * Processes serving the endpoint (GATEWAY_WORKERS). 1 (the default) runs the gateway in this
+   * process; more make it a node:cluster primary whose workers each run the gateway on the shared port.
+   */
+  workers: number;
   supergraph: SupergraphConfig;
   /**
    * Subgraph URLs by name. In `compose` mode they are the ones composed; in `file` mode they
@@ -38,6 +44,11 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph. Default 64. */
   subgraphConnections: number;
+  /**
+   * Identical queries in flight to one subgraph at the same time share one request (never
+   * mutations; only requests equal in body and caller). Default true.
+   */
+  subgraphDeduplication: boolean;
   /** Serve introspection. Default true. */
   introspection: boolean;
   logLevel: string;
@@ -73,9 +84,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     z.object({
       GATEWAY_PORT: envVar.port(GATEWAY_DEFAULT_PORT),
       GATEWAY_HOST: z.string().default('127.0.0.1'),
+      GATEWAY_WORKERS: workerCount(),
       SUPERGRAPH_PATH: z.string().optional(),
       SUBGRAPH_TIMEOUT_MS: envVar.positiveInt(10_000),
       SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
+      SUBGRAPH_DEDUPLICATION: envVar.boolean(true),
       GATEWAY_INTROSPECTION: envVar.boolean(true),
       LOG_LEVEL: envVar.logLevel(),
       AUTHZ_ENABLED: envVar.boolean(true),
@@ -96,6 +109,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   return {
     port: parsed.GATEWAY_PORT as number,
     host: parsed.GATEWAY_HOST as string,
+    workers: parsed.GATEWAY_WORKERS as number,
     supergraph: supergraphPath
       ? { kind: 'file', path: supergraphPath }
       : {
@@ -105,6 +119,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphUrls,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS as number,
     subgraphConnections: parsed.SUBGRAPH_CONNECTIONS as number,
+    subgraphDeduplication: parsed.SUBGRAPH_DEDUPLICATION as boolean,
     introspection: parsed.GATEWAY_INTROSPECTION as boolean,
     logLevel: parsed.LOG_LEVEL as string,
     signing: loadSigningConfig(env),
@@ -118,4 +133,16 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     configModulePath: parsed.MESHGATE_CONFIG as string,
   };
+}
+
+/**
+ * GATEWAY_WORKERS: a positive whole number, or `auto` for one worker per core this process may run on
+ * (os.availableParallelism(): it honours CPU affinity such as `taskset` or a cpuset).
+ */
+function workerCount() {
+  return z
+    .string()
+    .regex(/^(auto|[1-9][0-9]*)$/, 'expected a positive whole number of worker processes, or auto (one per core)')
+    .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
+    .default(1);
 }

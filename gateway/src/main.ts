@@ -1,13 +1,42 @@
+import cluster from 'node:cluster';
 import { main, stopOnSignal } from '../../shared/lifecycle.js';
-import { createLogger } from '../../shared/logging.js';
-import { loadGatewayConfig } from './config.js';
+import { createLogger, type Logger } from '../../shared/logging.js';
+import { reportWorkerReady, runPrimary } from './cluster.js';
+import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { DEVELOPMENT_SECRET } from './governance/authentication-config.js';
 import { createGateway } from './server.js';
 
-/** The gateway process: configuration from the environment, listen, stop cleanly on a signal. */
+/**
+ * The gateway process: configuration from the environment, listen, stop cleanly on a signal.
+ * With GATEWAY_WORKERS > 1 this process is the cluster primary and each worker runs this file again
+ * (see cluster.ts); the configuration is still loaded here first, so a wrong value fails before any fork.
+ */
 main(async () => {
   const config = loadGatewayConfig();
+  if (cluster.isWorker) return runWorker(config);
+  if (config.workers > 1) {
+    // Several processes write to the same stdout: each line says which one wrote it.
+    const logger = createLogger('gateway', config.logLevel).child({ pid: process.pid });
+    warnAboutUnsafeSettings(config, logger);
+    return runPrimary({ workers: config.workers, logger });
+  }
   const logger = createLogger('gateway', config.logLevel);
+  warnAboutUnsafeSettings(config, logger);
+  const gateway = await createGateway(config, { logger });
+  logger.info({ url: gateway.url }, `gateway ready at ${gateway.url}`);
+  stopOnSignal(logger, () => gateway.stop());
+});
+
+/** One of the cluster's gateways. The primary already warned about the settings, once for all workers. */
+async function runWorker(config: GatewayConfig): Promise<void> {
+  const logger = createLogger('gateway', config.logLevel).child({ pid: process.pid });
+  const gateway = await createGateway(config, { logger });
+  logger.info({ url: gateway.url }, `worker ready at ${gateway.url}`);
+  stopOnSignal(logger, () => gateway.stop());
+  reportWorkerReady(gateway.url);
+}
+
+function warnAboutUnsafeSettings(config: GatewayConfig, logger: Logger): void {
   if (config.authentication.kind === 'hs256' && config.authentication.secret === DEVELOPMENT_SECRET) {
     logger.warn('JWT_SECRET is not set: accepting tokens signed with the public development secret (npm run token); set JWT_SECRET or JWT_JWKS_URL outside development');
   }
@@ -16,7 +45,4 @@ main(async () => {
   }
   if (config.authorization.dryRun) logger.warn('AUTHZ_DRY_RUN is on: authorization reports what it would deny and denies nothing');
   if (!config.authorization.enabled) logger.warn('AUTHZ_ENABLED=false: @authenticated, @requiresScopes and @policy are NOT enforced');
-  const gateway = await createGateway(config, { logger });
-  logger.info({ url: gateway.url }, `gateway ready at ${gateway.url}`);
-  stopOnSignal(logger, () => gateway.stop());
-});
+}

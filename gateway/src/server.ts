@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
 import type { GatewayConfig } from './config.js';
 import { signingDecorator } from './execution/request-signing.js';
+import { SIGNATURE_HEADERS } from '../../shared/signing.js';
 import { SubgraphClient } from './execution/subgraph-client.js';
 import { checkSubgraphs } from './health.js';
 import { governGateway, type GovernedContext } from './execution/governed-gateway.js';
@@ -61,6 +62,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
         decorate: signingDecorator(config.signing.secrets),
+        deduplicate: config.subgraphDeduplication,
+        // The principal header stays in the sharing key; only the signature's freshness is left out.
+        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature],
       });
       clients.set(name, client);
       routes.push({ name, url: target });
@@ -81,6 +85,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     logger,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
+    // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   logger.info({ supergraph: source.description, subgraphs: routes }, 'supergraph loaded');

@@ -4,7 +4,8 @@ import { ConfigError } from '../../shared/config/env.js';
 describe('gateway configuration from the environment', () => {
   it('has sane defaults: port 4000, compose the three contracts, subgraphs on 4001..4003', () => {
     const config = loadGatewayConfig({});
-    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', subgraphTimeoutMs: 10_000, introspection: true });
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', subgraphTimeoutMs: 10_000, introspection: true, subgraphDeduplication: true });
+    expect(loadGatewayConfig({ SUBGRAPH_DEDUPLICATION: 'false' }).subgraphDeduplication).toBe(false);
     expect(config.supergraph.kind).toBe('compose');
     expect(config.subgraphUrls).toEqual({
       inventory: 'http://127.0.0.1:4001/graphql',
@@ -25,6 +26,7 @@ describe('gateway configuration from the environment', () => {
     [{ INVENTORY_URL: 'inventory:4001' }, 'INVENTORY_URL: expected a URL starting with http:// or https:// (got "inventory:4001")'],
     [{ SUBGRAPH_TIMEOUT_MS: '-5' }, 'SUBGRAPH_TIMEOUT_MS: expected a positive whole number (got "-5")'],
     [{ GATEWAY_INTROSPECTION: 'maybe' }, 'GATEWAY_INTROSPECTION: expected true or false (got "maybe")'],
+    [{ SUBGRAPH_DEDUPLICATION: 'on' }, 'SUBGRAPH_DEDUPLICATION: expected true or false (got "on")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
   ])('rejects %j naming the variable and what was expected', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(ConfigError);

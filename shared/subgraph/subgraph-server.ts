@@ -82,6 +82,9 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     formatError: maskUnexpectedErrors(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
+    // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const handler = createGraphQLHttpHandler({

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { postGraphQL } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
-import { allowedEverything } from '../support/tokens.js';
+import { allowedEverything, bearer } from '../support/tokens.js';
 
 // The whole mesh over real HTTP: three subgraphs, each on its own database, behind the gateway.
 let stack: TestStack;
@@ -135,5 +135,47 @@ describe('the gateway endpoint', () => {
     const response = await request(stack.gateway.url.replace('/graphql', '/nope'));
     expect(response.statusCode).toBe(404);
     await response.body.dump();
+  });
+});
+
+describe('identical subgraph queries in flight at the same time', () => {
+  /** Holds every SQL statement of `subgraph` for `ms`, so concurrent requests really overlap. */
+  function slowDown(subgraph: string, ms: number): () => void {
+    const db = stack.subgraphs[subgraph].database.db;
+    const query = db.query;
+    db.query = async (sql, params) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return query(sql, params);
+    };
+    return () => {
+      db.query = query;
+    };
+  }
+
+  it('share one subgraph request among callers who are the same caller', async () => {
+    const restore = slowDown('inventory', 150);
+    try {
+      for (const s of Object.values(stack.subgraphs)) s.resetStatements();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => postGraphQL(stack.gateway.url, ANALYST_QUERY, { limit: 5 }, auth)));
+      expect(answers.map((a) => a.body.errors)).toEqual(Array(6).fill(undefined));
+      expect(new Set(answers.map((a) => JSON.stringify(a.body.data))).size).toBe(1);
+      // inventory runs the root query (products + their stock) once, not six times.
+      expect(stack.subgraphs.inventory.statements).toHaveLength(2);
+    } finally {
+      restore();
+    }
+  });
+
+  it('never share between callers the subgraph tells apart (row-level rule on the forwarded principal)', async () => {
+    const restore = slowDown('customer-service', 150);
+    try {
+      const asCustomer = (id: string) => bearer({ subject: `customer-${id}`, scopes: ['support:read'], roles: ['customer'], claims: { customer_id: id } });
+      const [one, two] = [await asCustomer('1'), await asCustomer('2')];
+      const query = '{ customer(id: "1") { id name } }';
+      const answers = await Promise.all([one, two, one, two].map((headers) => postGraphQL(stack.gateway.url, query, undefined, headers)));
+      expect(answers.map((a) => a.body.data?.customer?.id ?? null)).toEqual(['1', null, '1', null]);
+    } finally {
+      restore();
+    }
   });
 });

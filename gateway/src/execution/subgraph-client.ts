@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool } from 'undici';
 import { ErrorCode } from '../../../shared/errors.js';
+import { InflightRequests, isMutation, sharingKey } from './inflight-requests.js';
 
 export interface SubgraphClientOptions {
   /** Subgraph name, as in the supergraph; named in every error about it. */
@@ -14,7 +15,18 @@ export interface SubgraphClientOptions {
   connections: number;
   /** Adds headers to each outgoing request (request signing hooks in here). */
   decorate?: (body: string, headers: Record<string, string>, options: GraphQLDataSourceProcessOptions) => void;
+  /**
+   * Let identical queries in flight at the same time share one request (never mutations).
+   * "Identical" means the same body and the same headers apart from `volatileHeaders`: the
+   * caller's identity travels in a header, so callers who differ never share an answer.
+   */
+  deduplicate?: boolean;
+  /** Headers that change on every request without changing the answer (a signature's timestamp and MAC). */
+  volatileHeaders?: readonly string[];
 }
+
+/** What came back from one HTTP exchange, before it is read as GraphQL. */
+type Outcome = { status: number; text: string } | { transportError: string };
 
 /**
  * The one place where the gateway's outgoing subgraph requests are built and sent: a lean
@@ -25,6 +37,8 @@ export interface SubgraphClientOptions {
 export class SubgraphClient implements GraphQLDataSource {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly inflight = new InflightRequests<Outcome>();
+  private readonly volatileHeaders: ReadonlySet<string>;
 
   constructor(private readonly options: SubgraphClientOptions) {
     const url = new URL(options.url);
@@ -35,6 +49,12 @@ export class SubgraphClient implements GraphQLDataSource {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    this.volatileHeaders = new Set(options.volatileHeaders ?? []);
+  }
+
+  /** Requests sent, and requests answered by sharing one already in flight. */
+  get stats(): { sent: number; shared: number } {
+    return this.inflight.stats;
   }
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
@@ -42,15 +62,26 @@ export class SubgraphClient implements GraphQLDataSource {
     const body = JSON.stringify({ query, variables, operationName });
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     this.options.decorate?.(body, headers, options);
-    let status: number;
-    let text: string;
+    const shareable = this.options.deduplicate === true && !isMutation(query ?? '', 'document' in options ? options.document : undefined);
+    const outcome = shareable
+      ? await this.inflight.run(sharingKey(body, headers, this.volatileHeaders), () => this.send(body, headers))
+      : await this.send(body, headers);
+    // Each caller parses its own copy: the planner writes into what it receives.
+    return this.interpret(outcome, options);
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<Outcome> {
     try {
       const response = await this.pool.request({ path: this.path, method: 'POST', headers, body });
-      status = response.statusCode;
-      text = await response.body.text();
+      return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
-      return this.failure(describeTransportError(error, this.options.timeoutMs), options);
+      return { transportError: describeTransportError(error, this.options.timeoutMs) };
     }
+  }
+
+  private interpret(outcome: Outcome, options: GraphQLDataSourceProcessOptions): GatewayGraphQLResponse {
+    if ('transportError' in outcome) return this.failure(outcome.transportError, options);
+    const { status, text } = outcome;
     let parsed: GatewayGraphQLResponse | undefined;
     try {
       parsed = JSON.parse(text) as GatewayGraphQLResponse;
