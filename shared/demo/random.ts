@@ -27,6 +27,16 @@ export class SeededRandom {
     return items[Math.floor(this.next() * items.length)];
   }
 
+  /** `count` distinct items (all of them when `count` >= length), in random order. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const copy = [...items];
+    for (let i = copy.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy.slice(0, Math.max(0, count));
+  }
+
   chance(probability: number): boolean {
     return this.next() < probability;
   }
