@@ -126,11 +126,14 @@ try {
   rows.sort((a, b) => a.workload.localeCompare(b.workload) || order.indexOf(a.peer) - order.indexOf(b.peer));
 
   let scale: unknown;
+  let scaleTable = '';
   if (!args['skip-scale'] && !settings.quick) {
     await stopAll(); // the scale scenario wants the machine to itself
-    const { runScaleScenario } = await import('./scale/run.js');
+    const { runScaleScenario, formatScaleTable } = await import('./scale/run.js');
     log('scale scenario: generated supergraph of 100 subgraphs / 5,000 types');
-    scale = await runScaleScenario({});
+    const result = await runScaleScenario({});
+    scale = result;
+    scaleTable = formatScaleTable(result);
   }
 
   const titles = Object.fromEntries(workloads.map((w) => [w.id, w.title]));
@@ -142,6 +145,7 @@ try {
   for (const [name, s] of Object.entries(startup)) {
     console.log(`  ${name.padEnd(24)} cold start ${s.coldStartMs.toFixed(0).padStart(5)} ms   new operation ${s.newOperationMs.toFixed(1).padStart(6)} ms   known ${s.knownOperationMs.toFixed(1).padStart(6)} ms`);
   }
+  if (scaleTable) console.log(`\n${scaleTable}`);
   console.log(`\nTargets (issue 4):\n${formatTargets(targets)}`);
   await mkdir(dirname(args.out!), { recursive: true });
   await writeFile(args.out!, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), settings, startup, results: rows, targets, scale }, null, 2));
