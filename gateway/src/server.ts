@@ -14,8 +14,9 @@ import { createAuthenticator } from './governance/authentication.js';
 import { createAuthorizer } from './governance/authorizer.js';
 import { resolveMaskingRules } from './governance/masking.js';
 import { evaluatePolicies } from './governance/policies.js';
-import { checkGovernance } from './governance/setup.js';
-import { prepareSupergraph } from './supergraph/security-features.js';
+import { checkGovernance, type GovernanceSetup } from './governance/setup.js';
+import { indexSupergraph, stripSupergraph, supergraphLoadError, type PreparedSupergraph } from './supergraph/security-features.js';
+import { preloadedGateway } from './execution/preloaded-gateway.js';
 import { ErrorCode, HttpError } from '../../shared/errors.js';
 import { supergraphSource } from './supergraph/select-source.js';
 
@@ -42,16 +43,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // @apollo/gateway otherwise reports anonymous usage data to Apollo at start-up.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const source = supergraphSource(config.supergraph);
-  const prepared = prepareSupergraph(await source.load());
-  const governance = await checkGovernance(config, prepared);
-  const authenticator = createAuthenticator(config.authentication);
-  const policyNames = [...prepared.policyNames];
+  const stripped = stripSupergraph(await source.load());
   const clients = new Map<string, SubgraphClient>();
   const routes: { name: string; url: string }[] = [];
   const planner = new ApolloGateway({
     // The planner sees the supergraph without its SECURITY features (stock @apollo/gateway refuses
     // them); the authorization index built from them filters every operation before planning.
-    supergraphSdl: prepared.plannerSdl,
+    supergraphSdl: stripped.plannerSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
@@ -71,7 +69,25 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       return client;
     },
   });
-  const gateway = governGateway(planner, {
+  // Loaded before Apollo Server starts: the authorization index is built on the planner's own
+  // API schema, so the supergraph is built once (see preloaded-gateway.ts).
+  let prepared: PreparedSupergraph;
+  let governance: GovernanceSetup;
+  let loaded: Awaited<ReturnType<ApolloGateway['load']>>;
+  try {
+    loaded = await planner.load().catch((error: unknown) => {
+      throw supergraphLoadError(error);
+    });
+    prepared = indexSupergraph(stripped, loaded.schema);
+    governance = await checkGovernance(config, prepared);
+  } catch (error) {
+    await planner.stop().catch(() => undefined);
+    await Promise.all([...clients.values()].map((c) => c.close()));
+    throw error;
+  }
+  const authenticator = createAuthenticator(config.authentication);
+  const policyNames = [...prepared.policyNames];
+  const gateway = governGateway(preloadedGateway(planner, loaded, { apiSchema: loaded.schema, coreSupergraphSdl: stripped.plannerSdl }), {
     prepared,
     authorizer: createAuthorizer(prepared),
     options: config.authorization,

@@ -28,6 +28,17 @@ describe('governance that cannot be forgotten: start-up checks', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
+  it('refuses a supergraph file the planner cannot load, saying so before anything listens', async () => {
+    const path = join(dir, 'broken-supergraph.graphql');
+    // It names the join spec, but defines none of it (no join__Graph, no join__ directives).
+    await writeFile(
+      path,
+      'schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) { query: Query }\ntype Query { hello: String }',
+    );
+    const config: GatewayConfig = { ...loadGatewayConfig({ SUPERGRAPH_PATH: path }), port: 0 };
+    await expect(createGateway(config, silent)).rejects.toThrow(/^The supergraph cannot be loaded: /);
+  });
+
   it('refuses a supergraph naming a policy no function decides, and names it', async () => {
     const config = { ...composeConfig({}), configModulePath: 'test/fixtures/no-policies.config.ts' };
     await expect(createGateway(config, silent)).rejects.toThrow(/@policy names that no function in .*no-policies\.config\.ts decides[\s\S]*policy "pii"/);

@@ -15,6 +15,14 @@ export interface PreparedSupergraph {
   readonly apiSchema: GraphQLSchema;
 }
 
+/** A supergraph parsed, its SECURITY links read, and those features stripped for the planner. */
+export interface StrippedSupergraph {
+  readonly document: DocumentNode;
+  readonly links: SecurityLinks;
+  /** What stock `@apollo/gateway` accepts. */
+  readonly plannerSdl: string;
+}
+
 /**
  * Loads a supergraph that uses the SECURITY directives: builds the authorization index from it and
  * strips the features for the query planner. Removing them changes nothing the planner relies on:
@@ -22,6 +30,18 @@ export interface PreparedSupergraph {
  * adds key fields for joins even when the caller may not read them.
  */
 export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
+  const stripped = stripSupergraph(supergraphSdl);
+  let apiSchema: GraphQLSchema;
+  try {
+    apiSchema = Supergraph.build(stripped.plannerSdl).apiSchema().toGraphQLJSSchema();
+  } catch (error) {
+    throw supergraphLoadError(error);
+  }
+  return indexSupergraph(stripped, apiSchema);
+}
+
+/** The first half of `prepareSupergraph`: parse, read the links, strip. */
+export function stripSupergraph(supergraphSdl: string): StrippedSupergraph {
   let document: DocumentNode;
   try {
     document = parse(supergraphSdl);
@@ -29,17 +49,20 @@ export function prepareSupergraph(supergraphSdl: string): PreparedSupergraph {
     throw new SupergraphError(`The supergraph is not valid GraphQL: ${(error as Error).message}`);
   }
   const links = readSecurityLinks(document);
-  const plannerDocument = stripSecurityFeatures(document, links);
-  const plannerSdl = print(plannerDocument);
+  return { document, links, plannerSdl: print(stripSecurityFeatures(document, links)) };
+}
 
-  let apiSchema: GraphQLSchema;
-  try {
-    apiSchema = Supergraph.build(plannerSdl).apiSchema().toGraphQLJSSchema();
-  } catch (error) {
-    throw new SupergraphError(`The supergraph cannot be loaded: ${(error as Error).message}`);
-  }
-  const index = buildAuthorizationIndex(document, links, apiSchema);
-  return { index, plannerSdl, policyNames: index.policyNames, apiSchema };
+/**
+ * The second half: the authorization index over an API schema built from `stripped.plannerSdl`.
+ * The gateway passes the planner's own API schema here, so a large supergraph is built once.
+ */
+export function indexSupergraph(stripped: StrippedSupergraph, apiSchema: GraphQLSchema): PreparedSupergraph {
+  const index = buildAuthorizationIndex(stripped.document, stripped.links, apiSchema);
+  return { index, plannerSdl: stripped.plannerSdl, policyNames: index.policyNames, apiSchema };
+}
+
+export function supergraphLoadError(error: unknown): SupergraphError {
+  return new SupergraphError(`The supergraph cannot be loaded: ${(error as Error).message}`);
 }
 
 function stripSecurityFeatures(document: DocumentNode, links: SecurityLinks): DocumentNode {
