@@ -1,6 +1,7 @@
 /**
  * Every deliberate error a Meshgate service sends carries one of these codes in
- * `extensions.code`. Anything else is masked before it reaches a client.
+ * `extensions.code`. Anything else is masked before it reaches a client. Where an anchor
+ * (Apollo Server, Apollo Router) has a name for the same refusal, the code is that name.
  */
 export const ErrorCode = {
   /** The credential is missing where required, malformed, expired or not trusted. */
@@ -17,6 +18,56 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
+
+  // ---- The HTTP front ----------------------------------------------------------------------
+  /** HTTP 413: the body (after decompression) is larger than the limit. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** HTTP 415: a content type, charset or content encoding the endpoint does not accept. */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** HTTP 431: more request headers than the limit. */
+  RequestHeaderFieldsTooLarge: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+  /** HTTP 405: a method the endpoint does not serve. */
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  /** HTTP 400: the JSON body is not a GraphQL request (`query` not a string, batched array, …). */
+  InvalidGraphQLRequest: 'INVALID_GRAPHQL_REQUEST',
+  /** HTTP 400: a request a browser could send cross-site without a preflight (Apollo Server's CSRF rule). */
+  CsrfPrevention: 'CSRF_PREVENTION',
+  /** HTTP 503: the service is shutting down and takes no new requests. */
+  ShuttingDown: 'SHUTTING_DOWN',
+
+  // ---- Parsing, validation and operation limits ----------------------------------------------
+  /** The operation is not valid GraphQL syntax (Apollo Server's code). */
+  GraphQLParseFailed: 'GRAPHQL_PARSE_FAILED',
+  /** The operation does not validate against the schema (Apollo Server's code). */
+  GraphQLValidationFailed: 'GRAPHQL_VALIDATION_FAILED',
+  /** `operationName` names no operation of the document, or several operations and no name (Apollo Server's code). */
+  OperationResolutionFailure: 'OPERATION_RESOLUTION_FAILURE',
+  /** More lexical tokens than the parser accepts. */
+  MaxTokensLimit: 'MAX_TOKENS_LIMIT',
+  /** Nesting of selection sets, lists or objects deeper than the parser accepts. */
+  MaxRecursionLimit: 'MAX_RECURSION_LIMIT',
+  /** Selection sets nested deeper than the limit (Apollo Router's code). */
+  MaxDepthLimit: 'MAX_DEPTH_LIMIT',
+  /** More aliases than the limit (Apollo Router's code). */
+  MaxAliasesLimit: 'MAX_ALIASES_LIMIT',
+  /** More root fields than the limit (Apollo Router's code). */
+  MaxRootFieldsLimit: 'MAX_ROOT_FIELDS_LIMIT',
+  /** More directives on one field than the limit. */
+  MaxDirectivesLimit: 'MAX_DIRECTIVES_LIMIT',
+  /** More selections, once every fragment is expanded where it is spread, than the limit. */
+  MaxSelectionsLimit: 'MAX_SELECTIONS_LIMIT',
+  /** The operation's estimated cost is above the maximum (Apollo Router's demand control code). */
+  CostEstimatedTooExpensive: 'COST_ESTIMATED_TOO_EXPENSIVE',
+
+  // ---- Persisted operations and rate limiting ------------------------------------------------
+  /** An automatic persisted query's hash is not known yet: send the query with it (Apollo's code). */
+  PersistedQueryNotFound: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A persisted query was sent where they are not served (Apollo's code). */
+  PersistedQueryNotSupported: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** The safelist is enforced and the operation is not in the manifest (Apollo Router's code). */
+  PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** HTTP 429: the caller spent its request budget; `Retry-After` says when to come back (Apollo Router's code). */
+  RequestRateLimited: 'REQUEST_RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -27,12 +78,14 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra `extensions` beside the code (e.g. the limit and the measured value). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'HttpError';
   }
 
   toBody(): string {
-    return JSON.stringify({ errors: [{ message: this.message, extensions: { code: this.code } }] });
+    return JSON.stringify({ errors: [{ message: this.message, extensions: { code: this.code, ...this.details } }] });
   }
 }

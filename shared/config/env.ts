@@ -70,3 +70,23 @@ export const envVar = {
       })
       .default('info'),
 };
+
+/**
+ * Runs several configuration loaders and reports every problem of every one of them at once:
+ * an operator who set two variables wrong sees both in one start, not the second after fixing
+ * the first. Errors other than ConfigError are bugs and pass through unchanged.
+ */
+export function collectConfig<T extends Record<string, () => unknown>>(loaders: T): { [K in keyof T]: ReturnType<T[K]> } {
+  const problems: string[] = [];
+  const loaded: Record<string, unknown> = {};
+  for (const [name, load] of Object.entries(loaders)) {
+    try {
+      loaded[name] = load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
+  return loaded as { [K in keyof T]: ReturnType<T[K]> };
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { Logger } from '../../../shared/logging.js';
+import type { Principal } from '../../../shared/principal.js';
+
+/** The GraphQL request as the client sent it: a JSON body (POST) or the query string (GET). */
+export interface GraphQLParams {
+  query?: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  extensions?: Record<string, unknown> | null;
+}
+
+/**
+ * One request on its way through the gateway's pipeline (see stages.ts). Each stage reads what
+ * the stages before it established and adds its own part; none reaches into another's state.
+ */
+export interface GatewayRequest {
+  readonly http: IncomingMessage;
+  readonly method: 'GET' | 'POST';
+  /** The peer's address (the socket's; no forwarding header is trusted). */
+  readonly clientAddress: string;
+  /** What the client asked. The persisted-operations stage may fill in `query` from an id. */
+  params: GraphQLParams;
+  /** Set by the parse stage: the parsed document and the operation `operationName` selects. */
+  document?: DocumentNode;
+  operation?: OperationDefinitionNode;
+  /** Set by the authentication stage: the verified caller (ANONYMOUS without a credential). */
+  principal?: Principal;
+  /** Merged into the response's `extensions` (e.g. the cost estimate in measure mode). */
+  readonly extensions: Record<string, unknown>;
+  /** Aborted when the client goes away before its answer: subgraph calls made for it are cancelled. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+/**
+ * A step of the pipeline. It refuses a request by throwing an `HttpError` (status, code and a
+ * message naming the limit or the problem); it never writes to the response itself.
+ */
+export interface Stage {
+  readonly name: string;
+  run(request: GatewayRequest): void | Promise<void>;
+}
