@@ -81,6 +81,24 @@ const CASES: Case[] = [
     notSent: ['latestPost'],
   },
   {
+    // Judged on its parent type (Post, whose title one implementer restricts) it would lose `title`.
+    name: 'a named fragment on PublicBlog, spread into the interface, is judged by PublicBlog alone (anonymous)',
+    who: 'anonymous',
+    query: '{ posts { ...Pub } } fragment Pub on PublicBlog { title }',
+    data: { posts: [{ title: 'Open post' }, {}] },
+    denied: [],
+    calls: { catalog: 1, reviews: 0 },
+  },
+  {
+    name: 'a named fragment on PrivateBlog is removed with its spread, the one on PublicBlog kept (anonymous)',
+    who: 'anonymous',
+    query: '{ posts { ...Pub ...Priv } } fragment Pub on PublicBlog { id title } fragment Priv on PrivateBlog { title }',
+    data: { posts: [{ id: 'pub-1', title: 'Open post' }, { title: null }] },
+    denied: ['posts/@/title'],
+    calls: { catalog: 1, reviews: 0 },
+    notSent: ['PrivateBlog', 'Priv'],
+  },
+  {
     name: '__typename on the interface is always allowed',
     who: 'anonymous',
     query: '{ posts { __typename } }',

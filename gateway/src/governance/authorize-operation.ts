@@ -7,6 +7,8 @@ import {
   isUnionType,
   visit,
   type DocumentNode,
+  type FieldNode,
+  type InlineFragmentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLOutputType,
@@ -36,21 +38,37 @@ export interface AuthorizationResult {
 /** Whether the request satisfies the index's requirement with this id. */
 export type IsSatisfied = (requirementId: number) => boolean;
 
+/** Denied selections of one scope (the operation, or one fragment relative to its own root), without duplicates. */
+interface DeniedSink {
+  readonly list: DeniedSelection[];
+  readonly seen: Set<string>;
+}
+
+/** A fragment judged once: its filtered body and what it denies, with paths relative to where it is spread. */
+interface JudgedFragment {
+  readonly definition: FragmentDefinitionNode;
+  readonly empty: boolean;
+  readonly denied: readonly DeniedSelection[];
+}
+
 interface Walk {
   readonly schema: GraphQLSchema;
   readonly index: AuthorizationIndex;
   readonly isSatisfied: IsSatisfied;
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly denied: DeniedSelection[];
-  readonly seen: Set<string>;
+  /** Fragments judged so far; `null` while one is being judged (a cycle) or when it cannot be (invalid). */
+  readonly judged: Map<string, JudgedFragment | null>;
 }
 
 /**
- * Removes every selection the caller may not read, before planning. Fragment spreads are inlined
- * where they are spread, so each spread is judged in its own place; inline fragments keep their
- * type condition, so `... on PublicBlog` is judged by PublicBlog alone. A selection set left empty
- * removes its field too (only the unauthorized fields are reported). Variables no longer used
- * are dropped so the filtered operation still validates.
+ * Removes every selection the caller may not read, before planning. Each named fragment is
+ * judged ONCE, on its own type condition (so `...Pub` on PublicBlog is judged by PublicBlog
+ * alone, wherever it is spread); every spread then reports the fragment's denied paths under its
+ * own position and keeps pointing at the filtered definition. Nothing is ever copied into each
+ * spread, so the work and the filtered document stay linear in the size of the operation, even
+ * for fragments that spread each other exponentially often. Inline fragments keep their type
+ * condition. A selection set left empty removes its field too (only the unauthorized fields are
+ * reported). Variables and fragments no longer used are dropped so the filtered operation still validates.
  *
  * `document` must already be valid against `apiSchema`.
  */
@@ -69,17 +87,19 @@ export function authorizeOperation(
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const walk: Walk = { schema: apiSchema, index, isSatisfied, fragments, denied: [], seen: new Set() };
-  const selections = filterSelections(walk, operation.selectionSet, root, [], [], new Set());
-  if (!walk.denied.length) return { document, denied: [] };
-  if (!selections.length) return { document: null, denied: walk.denied };
+  const walk: Walk = { schema: apiSchema, index, isSatisfied, fragments, judged: new Map() };
+  const sink = newSink();
+  const selections = filterSelections(walk, operation.selectionSet, root, [], [], sink);
+  if (!sink.list.length) return { document, denied: [] };
+  if (!selections.length) return { document: null, denied: sink.list };
 
   const filtered: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } };
-  const used = usedVariables(filtered);
+  const usedFragments = reachableFragments(walk, filtered);
+  const used = usedVariables([filtered, ...usedFragments]);
   const variableDefinitions = operation.variableDefinitions?.filter((definition) => used.has(definition.variable.name.value));
   return {
-    document: { kind: Kind.DOCUMENT, definitions: [{ ...filtered, variableDefinitions }] },
-    denied: walk.denied,
+    document: { kind: Kind.DOCUMENT, definitions: [{ ...filtered, variableDefinitions }, ...usedFragments] },
+    denied: sink.list,
   };
 }
 
@@ -89,13 +109,17 @@ function pickOperation(document: DocumentNode, operationName: string | null | un
   return operations.length === 1 ? operations[0] : undefined;
 }
 
+function newSink(): DeniedSink {
+  return { list: [], seen: new Set() };
+}
+
 function filterSelections(
   walk: Walk,
   selectionSet: SelectionSetNode,
   parentType: GraphQLCompositeType,
   path: readonly string[],
   nullable: readonly boolean[],
-  spreading: ReadonlySet<string>,
+  sink: DeniedSink,
 ): SelectionNode[] {
   const kept: SelectionNode[] = [];
   for (const selection of selectionSet.selections) {
@@ -116,7 +140,7 @@ function filterSelections(
         const fieldPath = [...path, key];
         const fieldNullable = [...nullable, !isNonNullType(definition.type)];
         if (walk.index.fieldRequirements(parentType.name, name).some((id) => !walk.isSatisfied(id))) {
-          deny(walk, { path: fieldPath, coordinate: `${parentType.name}.${name}`, nullable: fieldNullable });
+          deny(sink, { path: fieldPath, coordinate: `${parentType.name}.${name}`, nullable: fieldNullable });
           break;
         }
         const returned = getNamedType(definition.type);
@@ -125,33 +149,25 @@ function filterSelections(
           break;
         }
         const [childPath, childNullable] = listLevels(definition.type, fieldPath, fieldNullable);
-        const children = filterSelections(walk, selection.selectionSet, returned, childPath, childNullable, spreading);
-        if (children.length) kept.push({ ...selection, selectionSet: { ...selection.selectionSet, selections: children } });
+        const children = filterSelections(walk, selection.selectionSet, returned, childPath, childNullable, sink);
+        if (children.length) kept.push(withSelections(selection, selection.selectionSet, children));
         break;
       }
       case Kind.INLINE_FRAGMENT: {
         const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parentType;
         if (!isCompositeType(type)) break;
-        const children = filterSelections(walk, selection.selectionSet, type, path, nullable, spreading);
-        if (children.length) kept.push({ ...selection, selectionSet: { ...selection.selectionSet, selections: children } });
+        const children = filterSelections(walk, selection.selectionSet, type, path, nullable, sink);
+        if (children.length) kept.push(withSelections(selection, selection.selectionSet, children));
         break;
       }
       case Kind.FRAGMENT_SPREAD: {
-        const name = selection.name.value;
-        const fragment = walk.fragments.get(name);
-        // A missing or cyclic fragment fails validation; it cannot be inlined, so it is left out.
-        if (!fragment || spreading.has(name)) break;
-        const type = walk.schema.getType(fragment.typeCondition.name.value);
-        if (!isCompositeType(type)) break;
-        const children = filterSelections(walk, fragment.selectionSet, type, path, nullable, new Set([...spreading, name]));
-        if (children.length) {
-          kept.push({
-            kind: Kind.INLINE_FRAGMENT,
-            typeCondition: fragment.typeCondition,
-            directives: selection.directives,
-            selectionSet: { kind: Kind.SELECTION_SET, selections: children },
-          });
+        const judged = judgeFragment(walk, selection.name.value);
+        // A missing or cyclic fragment fails validation; it cannot be judged, so it is left out.
+        if (!judged) break;
+        for (const denied of judged.denied) {
+          deny(sink, { path: [...path, ...denied.path], coordinate: denied.coordinate, nullable: [...nullable, ...denied.nullable] });
         }
+        if (!judged.empty) kept.push(selection);
         break;
       }
       default: {
@@ -161,6 +177,49 @@ function filterSelections(
     }
   }
   return kept;
+}
+
+/** The selection with these children; the very same node when nothing below it changed (cached documents stay shared). */
+function withSelections<T extends FieldNode | InlineFragmentNode>(selection: T, set: SelectionSetNode, children: SelectionNode[]): T {
+  const unchanged = children.length === set.selections.length && children.every((child, i) => child === set.selections[i]);
+  return unchanged ? selection : { ...selection, selectionSet: { ...set, selections: children } };
+}
+
+/** Judges a named fragment on its own type condition, once per operation; paths are relative to the spread. */
+function judgeFragment(walk: Walk, name: string): JudgedFragment | null {
+  const known = walk.judged.get(name);
+  if (known !== undefined) return known;
+  walk.judged.set(name, null);
+  const fragment = walk.fragments.get(name);
+  const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
+  if (!fragment || !isCompositeType(type)) return null;
+  const sink = newSink();
+  const selections = filterSelections(walk, fragment.selectionSet, type, [], [], sink);
+  const judged: JudgedFragment = {
+    definition: sink.list.length ? { ...fragment, selectionSet: { ...fragment.selectionSet, selections } } : fragment,
+    empty: selections.length === 0,
+    denied: sink.list,
+  };
+  walk.judged.set(name, judged);
+  return judged;
+}
+
+/** The filtered definitions of the fragments the filtered operation still spreads, each once. */
+function reachableFragments(walk: Walk, operation: OperationDefinitionNode): FragmentDefinitionNode[] {
+  const reached = new Map<string, FragmentDefinitionNode>();
+  const pending: SelectionSetNode[] = [operation.selectionSet];
+  while (pending.length) {
+    visit(pending.pop()!, {
+      FragmentSpread(node) {
+        const name = node.name.value;
+        const judged = walk.judged.get(name);
+        if (!judged || reached.has(name)) return;
+        reached.set(name, judged.definition);
+        pending.push(judged.definition.selectionSet);
+      },
+    });
+  }
+  return [...reached.values()];
 }
 
 /** Appends "@" (and whether a list item may be null) for each list level of `type`. */
@@ -175,26 +234,20 @@ function listLevels(type: GraphQLOutputType, path: string[], nullable: boolean[]
   return [path, nullable];
 }
 
-function deny(walk: Walk, denied: DeniedSelection): void {
+function deny(sink: DeniedSink, denied: DeniedSelection): void {
   const key = `${denied.coordinate}\u0000${denied.path.join('\u0000')}`;
-  if (walk.seen.has(key)) return;
-  walk.seen.add(key);
-  walk.denied.push(denied);
+  if (sink.seen.has(key)) return;
+  sink.seen.add(key);
+  sink.list.push(denied);
 }
 
-function usedVariables(operation: OperationDefinitionNode): Set<string> {
+/** Variables used by these definitions' selections and directives (not by the variable definitions themselves). */
+function usedVariables(definitions: readonly (OperationDefinitionNode | FragmentDefinitionNode)[]): Set<string> {
   const used = new Set<string>();
-  visit(operation.selectionSet, {
-    Variable(node) {
-      used.add(node.name.value);
-    },
-  });
-  for (const directive of operation.directives ?? []) {
-    visit(directive, {
-      Variable(node) {
-        used.add(node.name.value);
-      },
-    });
+  const collect = { Variable: (node: { name: { value: string } }) => void used.add(node.name.value) };
+  for (const definition of definitions) {
+    visit(definition.selectionSet, collect);
+    for (const directive of definition.directives ?? []) visit(directive, collect);
   }
   return used;
 }

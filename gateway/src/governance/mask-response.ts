@@ -1,4 +1,5 @@
 import { getNamedType, isCompositeType, isInterfaceType, isObjectType, type SelectionSetNode } from 'graphql';
+import { setOwn } from './own-property.js';
 import { collectResponseFields, subSelections, type OperationContext } from './response-fields.js';
 
 /**
@@ -36,7 +37,7 @@ export function maskResponse(
     const fields = collectResponseFields(context, selectionSets, runtimeType ?? typeName, runtimeType);
     let copy: ResponseData | undefined;
     for (const [key, field] of fields) {
-      const current = object[key];
+      const current = Object.hasOwn(object, key) ? object[key] : undefined;
       const name = field.nodes[0]!.name.value;
       if (current === null || current === undefined || name.startsWith('__')) continue;
       const owner = context.schema.getType(field.parentTypeName);
@@ -50,7 +51,7 @@ export function maskResponse(
         const returned = getNamedType(definition.type);
         if (isCompositeType(returned)) next = walk(current, subSelections(field), returned.name);
       }
-      if (next !== current) (copy ??= { ...object })[key] = next;
+      if (next !== current) setOwn((copy ??= { ...object }), key, next);
     }
     return copy ?? object;
   };

@@ -47,7 +47,10 @@ export function collectResponseFields(
   runtimeTypeName?: string,
 ): Map<string, CollectedField> {
   const collected = new Map<string, { nodes: FieldNode[]; parentTypeName: string }>();
-  const visit = (set: SelectionSetNode, typeName: string, spreading: ReadonlySet<string>): void => {
+  // A fragment spread several times into the same object adds the same fields every time: each is
+  // visited once per call, which also stops cycles and keeps this linear in the operation's size.
+  const visited = new Set<string>();
+  const visit = (set: SelectionSetNode, typeName: string): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
@@ -56,16 +59,17 @@ export function collectResponseFields(
         else collected.set(key, { nodes: [selection], parentTypeName: typeName });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition?.name.value ?? typeName;
-        if (applies(context, condition, runtimeTypeName)) visit(selection.selectionSet, condition, spreading);
+        if (applies(context, condition, runtimeTypeName)) visit(selection.selectionSet, condition);
       } else {
         const fragment = context.fragments.get(selection.name.value);
-        if (!fragment || spreading.has(selection.name.value)) continue;
+        if (!fragment || visited.has(selection.name.value)) continue;
+        visited.add(selection.name.value);
         const condition = fragment.typeCondition.name.value;
-        if (applies(context, condition, runtimeTypeName)) visit(fragment.selectionSet, condition, new Set([...spreading, selection.name.value]));
+        if (applies(context, condition, runtimeTypeName)) visit(fragment.selectionSet, condition);
       }
     }
   };
-  for (const set of selectionSets) visit(set, parentTypeName, new Set());
+  for (const set of selectionSets) visit(set, parentTypeName);
   return collected;
 }
 

@@ -1,4 +1,5 @@
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema, SelectionSetNode } from 'graphql';
+import { setOwn } from './own-property.js';
 import { stripTypeProbes, TYPE_PROBE } from './type-probe.js';
 import { ErrorCode } from '../../../shared/errors.js';
 import type { DeniedSelection } from './authorize-operation.js';
@@ -118,17 +119,17 @@ function shapeObject(context: OperationContext, object: ResponseData, node: Trie
   for (const [key, field] of fields) {
     const child = node.children.get(key);
     if (!child) {
-      if (key in object) shaped[key] = object[key];
+      if (Object.hasOwn(object, key)) setOwn(shaped, key, object[key]);
       continue;
     }
     // Absent from the filtered data: removed (itself, or because everything below it was).
-    let value: unknown = object[key] === undefined ? null : object[key];
+    let value: unknown = Object.hasOwn(object, key) && object[key] !== undefined ? object[key] : null;
     if (value !== null && child.children.size) value = shapeValue(context, value, child, subSelections(field));
     if (value === null && !child.nullable) return null;
-    shaped[key] = value;
+    setOwn(shaped, key, value);
   }
   // Keys the original operation does not explain are kept rather than silently lost.
-  for (const key of Object.keys(object)) if (!(key in shaped) && !fields.has(key) && key !== TYPE_PROBE) shaped[key] = object[key];
+  for (const key of Object.keys(object)) if (!Object.hasOwn(shaped, key) && !fields.has(key) && key !== TYPE_PROBE) setOwn(shaped, key, object[key]);
   return shaped;
 }
 

@@ -1,3 +1,4 @@
+import { setOwn } from './own-property.js';
 import { isAbstractType, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 
 /**
@@ -57,7 +58,7 @@ export function stripTypeProbes(value: unknown): unknown {
     const stripped = stripTypeProbes(child);
     if (stripped !== child) {
       copy ??= { ...object };
-      copy[key] = stripped;
+      setOwn(copy, key, stripped);
     }
   }
   return copy ?? object;

@@ -1,4 +1,4 @@
-import { parse, validate } from 'graphql';
+import { Kind, parse, validate } from 'graphql';
 import { authorizeOperation } from '../../src/governance/authorize-operation.js';
 import { anonymous, decide, fixture, normalize, user } from '../fixtures/authorize.js';
 
@@ -34,8 +34,30 @@ describe('authorizeOperation: which selections are unauthorized', () => {
     [
       'named fragment judged where it is spread (twice)',
       '{ one: product(id: "1") { ...P } all: products { ...P } } fragment P on Product { name unitCost }',
-      anonymous, {}, '{ one: product(id: "1") { ... on Product { name } } all: products { ... on Product { name } } }',
+      anonymous, {}, '{ one: product(id: "1") { ...P } all: products { ...P } } fragment P on Product { name }',
       ['one/unitCost', 'all/@/unitCost'],
+    ],
+    [
+      // The spec's interface example: judged on Post (its parent) instead, title would be removed.
+      'a named fragment is judged on its own type condition, not on the type it is spread into',
+      '{ posts { ...Pub } } fragment Pub on PublicBlog { title }',
+      anonymous, {}, SAME, [],
+    ],
+    [
+      'a named fragment on the restricted implementer is removed with its spread',
+      '{ posts { ...Pub ...Priv } } fragment Pub on PublicBlog { title } fragment Priv on PrivateBlog { title }',
+      anonymous, {}, '{ posts { ...Pub } } fragment Pub on PublicBlog { title }', ['posts/@/title'],
+    ],
+    [
+      'fragments spreading fragments report paths under every spread',
+      '{ product(id: "1") { ...Outer } } fragment Outer on Product { name ...Inner reviews { ...Inner2 } } fragment Inner on Product { unitCost } fragment Inner2 on Review { body author }',
+      anonymous, {}, '{ product(id: "1") { ...Outer } } fragment Outer on Product { name reviews { ...Inner2 } } fragment Inner2 on Review { body }',
+      ['product/unitCost', 'product/reviews/@/author'],
+    ],
+    [
+      'a fragment left empty takes its spread and its definition with it',
+      '{ publicInfo products { name ...Cost } } fragment Cost on Product { unitCost }',
+      anonymous, {}, '{ publicInfo products { name } }', ['products/@/unitCost'],
     ],
     ['inline fragment without type condition', '{ products { ... { name unitCost } } }', anonymous, {}, '{ products { ... { name } } }', ['products/@/unitCost']],
     ['an alias does not hide a field', '{ cheap: products { price: unitCost name } }', anonymous, {}, '{ cheap: products { name } }', ['cheap/@/price']],
@@ -75,6 +97,28 @@ describe('authorizeOperation: which selections are unauthorized', () => {
     const query = 'query Q($limit: Int, $id: ID!) { audit(limit: $limit) product(id: $id) { name } }';
     const result = decide(query, anonymous, {}, 'Q');
     expect(result.printed).toBe(normalize('query Q($id: ID!) { product(id: $id) { name } }'));
+    expect(validate(fixture().apiSchema, result.document!)).toEqual([]);
+  });
+
+  it('drops variables that only a removed field inside a fragment used', () => {
+    const query = 'query Q($limit: Int, $id: ID!) { ...Root } fragment Root on Query { audit(limit: $limit) product(id: $id) { name } }';
+    const result = decide(query, anonymous, {}, 'Q');
+    expect(result.printed).toBe(normalize('query Q($id: ID!) { ...Root } fragment Root on Query { product(id: $id) { name } }'));
+    expect(validate(fixture().apiSchema, result.document!)).toEqual([]);
+  });
+
+  // 12 levels keep a regression to copying (2^12 copies) quick to fail rather than hang the suite.
+  it('judges each fragment once: fragments that double at every level stay linear (2^12 copies if inlined)', () => {
+    const levels = 12;
+    const fragments = ['fragment F0 on Product { name unitCost }'];
+    for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Product { ...F${i - 1} ...F${i - 1} }`);
+    const query = `{ products { ...F${levels} } } ${fragments.join(' ')}`;
+    const result = decide(query, anonymous);
+    // One denied path (the doubling spreads land on the same position), every fragment kept once.
+    expect(result.paths).toEqual(['products/@/unitCost']);
+    const definitions = result.document!.definitions;
+    expect(definitions).toHaveLength(levels + 2);
+    expect(normalize({ kind: Kind.DOCUMENT, definitions: [definitions[definitions.length - 1]] })).toBe(normalize('fragment F0 on Product { name }'));
     expect(validate(fixture().apiSchema, result.document!)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import { collectResponseFields, operationContext, subSelections } from '../../src/governance/response-fields.js';
 import { dryRunReport, rejectionResponse, shapeResponse, type ResponseData } from '../../src/governance/shape-response.js';
 import { anonymous, decide, fixture, user } from '../fixtures/authorize.js';
 
@@ -115,5 +116,39 @@ describe('rejection and dry run', () => {
   it('dry run: would-be-denied paths under extensions, nothing when all is allowed', () => {
     expect(dryRunReport(denied)).toEqual({ authorizationDryRun: [ERROR(['me']), ERROR(['secretCode'])] });
     expect(dryRunReport([])).toBeUndefined();
+  });
+
+  describe('fragments that double at every level', () => {
+    const levels = 12;
+    const fragments = ['fragment F0 on Product { name unitCost }'];
+    for (let i = 1; i <= levels; i++) fragments.push(`fragment F${i} on Product { ...F${i - 1} ...F${i - 1} }`);
+    const query = `{ products { ...F${levels} } } ${fragments.join(' ')}`;
+
+    it('are shaped like any other fragment', () => {
+      const shaped = shape(query, anonymous, { products: [{ name: 'a' }, { name: 'b' }] });
+      expect(shaped.data).toEqual({ products: [{ name: 'a', unitCost: null }, { name: 'b', unitCost: null }] });
+      expect(shaped.errors).toEqual([ERROR(['products', '@', 'unitCost'])]);
+    });
+
+    it('are read once each when collecting response fields, not once per spread (2^12)', () => {
+      const context = operationContext(fixture().apiSchema, parse(query), undefined)!;
+      let reads = 0;
+      const counting = new Map(context.fragments);
+      const get = counting.get.bind(counting);
+      counting.get = (name) => (reads++, get(name));
+      const products = collectResponseFields({ ...context, fragments: counting }, [context.operation.selectionSet], 'Query').get('products')!;
+      const fields = collectResponseFields({ ...context, fragments: counting }, subSelections(products), 'Product', 'Product');
+      expect([...fields.keys()]).toEqual(['name', 'unitCost']);
+      expect(reads).toBeLessThanOrEqual(2 * (levels + 1));
+    });
+  });
+
+  it('keeps a "__proto__" alias as data: the key survives and no prototype is set from the response (CVE-2026-32621)', () => {
+    const data = JSON.parse('{"__proto__":[{"name":"a","polluted":true}],"constructor":"Welcome"}') as ResponseData;
+    const shaped = shape('{ __proto__: products { name unitCost } constructor: publicInfo }', anonymous, data);
+    expect(Object.getPrototypeOf(shaped.data)).toBe(Object.prototype);
+    expect(Object.keys(shaped.data!)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(shaped.data)).toBe('{"__proto__":[{"name":"a","unitCost":null,"polluted":true}],"constructor":"Welcome"}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
