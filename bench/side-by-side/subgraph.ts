@@ -3,7 +3,8 @@
  * seeded database (a fresh copy of the embedded template, or a fresh schema on a PostgreSQL
  * server with --database-url), signature verification OFF because the peers (stock Apollo,
  * Hive) cannot sign Meshgate's x-meshgate-* headers. Every peer, Meshgate included, calls these
- * same instances; requests run as ANONYMOUS (customer-service: staff) whoever sends them.
+ * same instances; requests run as ANONYMOUS whoever sends them (customer-service then serves no
+ * customer or ticket rows; the workloads read only its product statistics).
  *
  * Prints one line `READY {"name","url","statsUrl"}` and runs until SIGTERM/SIGINT. GET statsUrl
  * returns the SQL statements run since the last GET (and resets the count): the way to see

@@ -1,7 +1,9 @@
 import type { Principal } from '../../../shared/principal.js';
 import { ANONYMOUS } from '../../../shared/principal.js';
 import { demoCustomerService, type TicketSeedRow } from '../db/seed.js';
-import { accessScope, type AccessScope } from '../src/access.js';
+import type { GraphQLError } from 'graphql';
+import { accessScope, checkMayOpenTicketFor, checkMayResolveTickets, rowFilter, type AccessScope } from '../src/access.js';
+import type { RowFilter } from '../src/store.js';
 import { customerService } from '../src/server.js';
 import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraphs.js';
 
@@ -49,6 +51,19 @@ const BAD_ID_CUSTOMER = principal('bad-id', { roles: 'customer', customer_id: `$
 const entities = (typename: string, keys: readonly (string | number)[]) =>
   `_entities(representations: [${keys.map((id) => `{ __typename: "${typename}", id: "${id}" }`).join(', ')}])`;
 
+/** Callers who may see no row: no valid customer id, or no credential at all. */
+const NOBODY: [string, Principal][] = [
+  ['a customer without customer_id', NO_ID_CUSTOMER],
+  ['a customer with a malformed customer_id', BAD_ID_CUSTOMER],
+  ['an anonymous caller', ANONYMOUS],
+];
+/** Every kind of row read (by id, lists, references), and what a caller who may see no row gets. */
+const EVERY_ROW_READ = {
+  query: `{ customer(id: "${ME}") { id } customers(limit: 100) { id } tickets(limit: 100) { id } ticket(id: "${myTicket.id}") { id }
+    c: ${entities('Customer', [ME])} { ... on Customer { id } } t: ${entities('SupportTicket', [myTicket.id])} { ... on SupportTicket { id } } }`,
+  nothing: { customer: null, customers: [], tickets: [], ticket: null, c: [null], t: [null] },
+};
+
 describe('accessScope', () => {
   it.each<[string, Record<string, unknown>, AccessScope]>([
     ['no roles claim', {}, { kind: 'staff' }],
@@ -74,8 +89,40 @@ describe('accessScope', () => {
     expect(accessScope(principal('someone', claims))).toEqual(expected);
   });
 
-  it('treats an anonymous caller as before the rule (the gateway requires authentication for customer data)', () => {
-    expect(accessScope(ANONYMOUS)).toEqual({ kind: 'staff' });
+  // Fails closed: the gateway's @authenticated on Customer is not the only thing between an
+  // anonymous call and every row. Whatever claims an unauthenticated principal carries, they count for nothing.
+  it.each<[string, Principal]>([
+    ['the anonymous principal', ANONYMOUS],
+    ['an unauthenticated principal with staff-like claims', { ...principal('agent-7', { roles: ['support-agent'] }), authenticated: false }],
+    ['an unauthenticated principal with customer claims', { ...principal('me', { roles: ['customer'], customer_id: '42' }), authenticated: false }],
+  ])('reads %s as anonymous, never as staff', (_name, who) => {
+    expect(accessScope(who)).toEqual({ kind: 'anonymous' });
+  });
+});
+
+describe('what each scope may do', () => {
+  const refusal = (check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      return { message: (error as GraphQLError).message, extensions: (error as GraphQLError).extensions };
+    }
+    return 'allowed';
+  };
+  it.each<[string, AccessScope, RowFilter | null, unknown, unknown]>([
+    ['anonymous', { kind: 'anonymous' }, null,
+      { message: 'Opening a ticket needs a signed-in caller (staff, or the customer themselves), got an anonymous request (no credential)', extensions: { code: 'FORBIDDEN', argument: 'customerId' } },
+      { message: 'Only customer-service staff may resolve tickets; an anonymous caller (no credential) may not', extensions: { code: 'FORBIDDEN' } }],
+    ['staff', { kind: 'staff' }, {}, 'allowed', 'allowed'],
+    ['a customer (opening for themselves)', { kind: 'customer', customerId: 42 }, { customerId: 42 }, 'allowed',
+      { message: 'Only customer-service staff may resolve tickets; a customer may not', extensions: { code: 'FORBIDDEN' } }],
+    ['a customer without customer id', { kind: 'customer', customerId: null }, null,
+      { message: 'A customer may open tickets only for themselves, and this token carries no valid customer_id claim', extensions: { code: 'FORBIDDEN', argument: 'customerId' } },
+      { message: 'Only customer-service staff may resolve tickets; a customer may not', extensions: { code: 'FORBIDDEN' } }],
+  ])('%s: rows, opening a ticket for customer 42, resolving', (_name, scope, rows, open, resolve) => {
+    expect(rowFilter(scope)).toEqual(rows);
+    expect(refusal(() => checkMayOpenTicketFor(scope, 42))).toEqual(open);
+    expect(refusal(() => checkMayResolveTickets(scope))).toEqual(resolve);
   });
 });
 
@@ -132,24 +179,29 @@ describe('customer-service access rules over HTTP', () => {
     ['a customer resolving ticket references', CUSTOMER, `{ ${entities('SupportTicket', [otherTicket.id, myTicket.id])} { ... on SupportTicket { id } } }`,
       { _entities: [null, { id: String(myTicket.id) }] }],
 
-    // A customer token without a valid customer_id: nothing at all, never everything.
-    ...[NO_ID_CUSTOMER, BAD_ID_CUSTOMER].flatMap((who): [string, Principal, string, unknown][] => {
-      const without = who === NO_ID_CUSTOMER ? 'without customer_id' : 'with a malformed customer_id';
-      return [
-        [`a customer ${without} reading a customer`, who, `{ customer(id: "${ME}") { id } }`, { customer: null }],
-        [`a customer ${without} listing customers`, who, '{ customers(limit: 100) { id } }', { customers: [] }],
-        [`a customer ${without} listing tickets`, who, '{ tickets(limit: 100) { id } }', { tickets: [] }],
-        [`a customer ${without} reading a ticket`, who, `{ ticket(id: "${myTicket.id}") { id } }`, { ticket: null }],
-        [`a customer ${without} reading a product`, who, productAsSeenBy, { _entities: [{ ...productStats, tickets: [] }] }],
-        [`a customer ${without} resolving references`, who,
-          `{ ${entities('Customer', [ME])} { ... on Customer { id } } t: ${entities('SupportTicket', [myTicket.id])} { ... on SupportTicket { id } } }`,
-          { _entities: [null], t: [null] }],
-      ];
-    }),
+    // A customer token without a valid customer_id, or no credential at all: nothing, never everything.
+    ...NOBODY.flatMap(([who, as]): [string, Principal, string, unknown][] => [
+      [`${who} reading a customer`, as, `{ customer(id: "${ME}") { id } }`, { customer: null }],
+      [`${who} listing customers`, as, '{ customers(limit: 100) { id } }', { customers: [] }],
+      [`${who} listing tickets`, as, '{ tickets(limit: 100) { id } }', { tickets: [] }],
+      [`${who} reading a ticket`, as, `{ ticket(id: "${myTicket.id}") { id } }`, { ticket: null }],
+      [`${who} reading a product`, as, productAsSeenBy, { _entities: [{ ...productStats, tickets: [] }] }],
+      [`${who} resolving references`, as,
+        `{ ${entities('Customer', [ME])} { ... on Customer { id } } t: ${entities('SupportTicket', [myTicket.id])} { ... on SupportTicket { id } } }`,
+        { _entities: [null], t: [null] }],
+    ]),
   ])('%s', async (_name, as, q, expected) => {
     const { body } = await query(as, q);
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual(expected);
+  });
+
+  it.each(NOBODY)('runs no SQL at all for the rows %s asks for', async (_who, as) => {
+    service.resetStatements();
+    const { body } = await query(as, EVERY_ROW_READ.query);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual(EVERY_ROW_READ.nothing);
+    expect(service.statements).toEqual([]);
   });
 
   it.each<[string, Principal, number]>([
@@ -173,6 +225,12 @@ describe('customer-service access rules over HTTP', () => {
     ['a customer with a malformed customer_id opening a ticket', BAD_ID_CUSTOMER,
       `mutation { openTicket(customerId: "${ME}", subject: "Whose?") { id } }`,
       'A customer may open tickets only for themselves, and this token carries no valid customer_id claim'],
+    ['an anonymous caller opening a ticket', ANONYMOUS,
+      `mutation { openTicket(customerId: "${WRITER}", subject: "Who am I?") { id } }`,
+      'Opening a ticket needs a signed-in caller (staff, or the customer themselves), got an anonymous request (no credential)'],
+    ['an anonymous caller resolving a ticket', ANONYMOUS,
+      `mutation { resolveTicket(ticketId: "${myOpenTicket.id}", satisfaction: 5) { id } }`,
+      'Only customer-service staff may resolve tickets; an anonymous caller (no credential) may not'],
     ['a customer resolving their own ticket', CUSTOMER,
       `mutation { resolveTicket(ticketId: "${myOpenTicket.id}", satisfaction: 5) { id } }`,
       'Only customer-service staff may resolve tickets; a customer may not'],

@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLObjectType, Kind, parse, print } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { subgraphDir } from '../../../shared/paths.js';
+import type { Principal } from '../../../shared/principal.js';
 import { demoCustomerService, type TicketSeedRow } from '../db/seed.js';
 import { customerService } from '../src/server.js';
 import { startTestSubgraph, type TestSubgraph, statementCounts } from '../../../test/support/subgraphs.js';
@@ -17,6 +18,7 @@ const closedTicket = demoTicket((t) => t.status === 'CLOSED');
 const openTicket = demoTicket((t) => t.status === 'OPEN' && t.product_id !== null);
 // Tickets that name a product, so every batch size exercises the product loaders too.
 const ticketsAboutProducts = demo.tickets.filter((t) => t.product_id !== null).map((t) => String(t.id));
+const STAFF: Principal = { authenticated: true, subject: 'agent-1', scopes: ['support:read', 'support:write'], claims: { sub: 'agent-1', roles: ['support-agent'] } };
 const entities = (typename: string, ids: readonly string[]) =>
   `_entities(representations: [${ids.map((id) => `{ __typename: "${typename}", id: "${id}" }`).join(', ')}])`;
 
@@ -27,7 +29,8 @@ describe('customer-service subgraph over HTTP', () => {
   });
   afterAll(() => service?.stop());
 
-  const query = (q: string, variables?: Record<string, unknown>) => service.query(q, variables);
+  // Signed as staff, who may read and change every row (an anonymous caller reads none: test/access.test.ts).
+  const query = (q: string, variables?: Record<string, unknown>) => service.query(q, variables, STAFF);
   const productStats = async (productId: number) => {
     const { body } = await query(`{ ${entities('Product', [String(productId)])} { ... on Product { openTicketCount satisfactionScore } } }`);
     expect(body.errors).toBeUndefined();
