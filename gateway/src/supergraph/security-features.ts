@@ -7,11 +7,14 @@ import { SupergraphError } from './source.js';
 /** A supergraph made ready for Meshgate: its authorization rules, and what the planner may see. */
 export interface PreparedSupergraph {
   readonly index: AuthorizationIndex;
-  /** The supergraph without its SECURITY features, which stock `@apollo/gateway` refuses to load. */
+  /**
+   * The supergraph without the SECURITY features Meshgate enforces itself, which stock
+   * `@apollo/gateway` refuses to load; those stock supports (`@inaccessible`) stay, unchanged.
+   */
   readonly plannerSdl: string;
   /** Every policy name the supergraph uses (same set as `index.policyNames`). */
   readonly policyNames: ReadonlySet<string>;
-  /** The API schema clients validate against. */
+  /** The API schema clients validate against: the planner's, so `@inaccessible` elements are not in it. */
   readonly apiSchema: GraphQLSchema;
 }
 
@@ -25,7 +28,10 @@ export interface StrippedSupergraph {
 
 /**
  * Loads a supergraph that uses the SECURITY directives: builds the authorization index from it and
- * strips the features for the query planner. Removing them changes nothing the planner relies on:
+ * strips the features Meshgate enforces for the query planner; every other feature stock
+ * `@apollo/gateway` supports stays for it to apply as stock does (the API schema it builds hides
+ * `@inaccessible` elements, and the index is built on that API schema), and any feature stock does
+ * not support is refused (see security-links.ts). Removing them changes nothing the planner relies on:
  * `@key`, `@requires` and `@provides` live in `join__*` directives, which stay, so the planner still
  * adds key fields for joins even when the caller may not read them.
  */

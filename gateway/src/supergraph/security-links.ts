@@ -1,3 +1,4 @@
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, FeatureUrl } from '@apollo/federation-internals';
 import { Kind, type ConstDirectiveNode, type ConstValueNode, type DirectiveNode, type DocumentNode } from 'graphql';
 import { SupergraphError } from './source.js';
 
@@ -11,7 +12,17 @@ const ENFORCED = {
 export type SecurityFeatureName = keyof typeof ENFORCED;
 
 const LINK_IDENTITY = 'https://specs.apollo.dev/link';
-const ENFORCED_SUMMARY = 'Meshgate enforces authenticated/v0.1, requiresScopes/v0.1, policy/v0.1';
+
+/**
+ * What stock `@apollo/gateway` accepts `for: SECURITY` or `for: EXECUTION`: the very set its
+ * `Supergraph.build` checks (`@apollo/federation-internals`), not a copy, so Meshgate accepts
+ * exactly what stock accepts (`@inaccessible`, `@tag`, the join spec...) and no more.
+ */
+const PLANNER_SUPPORTED: ReadonlySet<string> = DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES;
+
+const ENFORCED_SUMMARY = `Meshgate enforces ${Object.values(ENFORCED)
+  .map(({ identity, version }) => `${identity.slice(identity.lastIndexOf('/') + 1)}/${version}`)
+  .join(', ')} and passes on to the query planner what stock @apollo/gateway supports: ${summarizeFeatures(PLANNER_SUPPORTED)}`;
 
 /** How the supergraph names the SECURITY features it links. */
 export interface SecurityLinks {
@@ -48,11 +59,15 @@ export function readSecurityLinks(document: DocumentNode): SecurityLinks {
     const url = stringArgument(application, 'url');
     if (url === undefined) continue;
     const { identity, name, version } = parseFeatureUrl(url);
-    const purpose = argument(application, 'for');
-    const forSecurity = purpose?.kind === Kind.ENUM && purpose.value === 'SECURITY';
+    const purposeValue = argument(application, 'for');
+    const purpose = purposeValue?.kind === Kind.ENUM ? purposeValue.value : undefined;
     const feature = (Object.keys(ENFORCED) as SecurityFeatureName[]).find((key) => ENFORCED[key].identity === identity);
     if (!feature) {
-      if (forSecurity) throw new SupergraphError(`unsupported SECURITY feature ${url}; ${ENFORCED_SUMMARY}`);
+      // Left in the planner's supergraph unchanged, where stock's own check runs again; checked here
+      // first so that nothing slips through a laxer planner, and the refusal says what is accepted.
+      if (purpose !== undefined && !plannerSupports(url)) {
+        throw new SupergraphError(`unsupported ${purpose} feature ${url} (stock @apollo/gateway refuses it too); ${ENFORCED_SUMMARY}`);
+      }
       continue;
     }
     if (version !== ENFORCED[feature].version) {
@@ -68,6 +83,23 @@ export function readSecurityLinks(document: DocumentNode): SecurityLinks {
     linkNodes.add(application);
   }
   return { directives, linkNodes, typeNames };
+}
+
+/** The same test stock applies: the feature's URL without any element, in the supported set. */
+function plannerSupports(url: string): boolean {
+  const parsed = FeatureUrl.maybeParse(url);
+  return parsed !== undefined && PLANNER_SUPPORTED.has(parsed.base.toString());
+}
+
+/** `core (v0.1, v0.2), join (v0.1, ...)`: the spec's name when it is one of Apollo's, its identity otherwise. */
+function summarizeFeatures(urls: ReadonlySet<string>): string {
+  const versions = new Map<string, string[]>();
+  for (const url of urls) {
+    const { identity, version } = parseFeatureUrl(url);
+    const shown = identity.startsWith('https://specs.apollo.dev/') ? identity.slice('https://specs.apollo.dev/'.length) : identity;
+    versions.set(shown, [...(versions.get(shown) ?? []), version]);
+  }
+  return [...versions].map(([name, list]) => `${name} (${list.join(', ')})`).join(', ');
 }
 
 function directiveNameInSchema(featureName: string, namespace: string, imports: readonly LinkImport[], directive: string): string {

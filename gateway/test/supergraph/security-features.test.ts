@@ -74,7 +74,8 @@ describe('prepareSupergraph', () => {
   });
 
   it.each([
-    ['an unknown SECURITY feature', 'https://example.com/tenancy/v1.0', /unsupported SECURITY feature https:\/\/example\.com\/tenancy\/v1\.0; Meshgate enforces authenticated\/v0\.1, requiresScopes\/v0\.1, policy\/v0\.1/],
+    ['an unknown SECURITY feature', 'https://example.com/tenancy/v1.0', /unsupported SECURITY feature https:\/\/example\.com\/tenancy\/v1\.0 \(stock @apollo\/gateway refuses it too\); Meshgate enforces authenticated\/v0\.1, requiresScopes\/v0\.1, policy\/v0\.1 and passes on to the query planner what stock @apollo\/gateway supports: core \(v0\.1, v0\.2\), join \(v0\.1, v0\.2, v0\.3, v0\.4, v0\.5\), tag \(v0\.1, v0\.2, v0\.3\), inaccessible \(v0\.1, v0\.2\)/],
+    ['a feature stock supports only in Apollo\'s router', 'https://specs.apollo.dev/context/v0.1', /unsupported SECURITY feature https:\/\/specs\.apollo\.dev\/context\/v0\.1 \(stock @apollo\/gateway refuses it too\)/],
     ['an unsupported version', 'https://specs.apollo.dev/authenticated/v0.2', /unsupported SECURITY feature https:\/\/specs\.apollo\.dev\/authenticated\/v0\.2/],
   ])('refuses %s', (_name, url, message) => {
     const withLink = sdl.replace('@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)', `$&\n  @link(url: "${url}", for: SECURITY)`);
