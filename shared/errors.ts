@@ -52,7 +52,7 @@ export const ErrorCode = {
   MaxAliasesLimit: 'MAX_ALIASES_LIMIT',
   /** More root fields than the limit (Apollo Router's code). */
   MaxRootFieldsLimit: 'MAX_ROOT_FIELDS_LIMIT',
-  /** More directives on one field than the limit. */
+  /** More directives on one node (field, fragment, operation), or in the whole operation, than the limits. */
   MaxDirectivesLimit: 'MAX_DIRECTIVES_LIMIT',
   /** More selections, once every fragment is expanded where it is spread, than the limit. */
   MaxSelectionsLimit: 'MAX_SELECTIONS_LIMIT',
@@ -64,8 +64,10 @@ export const ErrorCode = {
   PersistedQueryNotFound: 'PERSISTED_QUERY_NOT_FOUND',
   /** A persisted query was sent where they are not served (Apollo's code). */
   PersistedQueryNotSupported: 'PERSISTED_QUERY_NOT_SUPPORTED',
-  /** The safelist is enforced and the operation is not in the manifest (Apollo Router's code). */
+  /** A persisted-operation id that the manifest does not hold, where no APQ runs (Apollo Router's code). */
   PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** The safelist is enforced and the operation's full text is not in the manifest (Apollo Router's code). */
+  QueryNotInSafelist: 'QUERY_NOT_IN_SAFELIST',
   /** HTTP 429: the caller spent its request budget; `Retry-After` says when to come back (Apollo Router's code). */
   RequestRateLimited: 'REQUEST_RATE_LIMITED',
 } as const;
