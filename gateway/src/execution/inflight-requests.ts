@@ -4,22 +4,70 @@ import { Kind, type DocumentNode } from 'graphql';
  * Merges identical requests that are in flight at the same time: the first runs, the others
  * wait for its outcome. Nothing is kept once it has settled: this is not a cache, only the
  * answer to "the same question, asked again before the first answer came back".
+ *
+ * A waiter may bring an AbortSignal: when it aborts, that waiter alone is rejected with the
+ * signal's reason; the send itself is aborted (through the signal `send` receives) only once
+ * EVERY waiter has gone, so one caller leaving never fails the others.
  */
 export class InflightRequests<T> {
-  private readonly pending = new Map<string, Promise<T>>();
+  private readonly pending = new Map<string, Flight<T>>();
   readonly stats = { sent: 0, shared: 0 };
 
-  run(key: string, send: () => Promise<T>): Promise<T> {
-    const waiting = this.pending.get(key);
-    if (waiting) {
+  run(key: string, send: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let flight = this.pending.get(key);
+    if (flight) {
       this.stats.shared++;
-      return waiting;
+    } else {
+      this.stats.sent++;
+      const controller = new AbortController();
+      const started: Flight<T> = { promise: send(controller.signal), controller, waiters: 0, abandoned: 0 };
+      started.promise.then(
+        () => this.forget(key, started),
+        () => this.forget(key, started),
+      );
+      this.pending.set(key, started);
+      flight = started;
     }
-    this.stats.sent++;
-    const started = send().finally(() => this.pending.delete(key));
-    this.pending.set(key, started);
-    return started;
+    flight.waiters++;
+    return signal ? this.waitFor(key, flight, signal) : flight.promise;
   }
+
+  private waitFor(key: string, flight: Flight<T>, signal: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const leave = () => {
+        flight.abandoned++;
+        if (flight.abandoned === flight.waiters) {
+          // Nobody is left to hear the answer: stop the send, and let the next asker start afresh.
+          this.forget(key, flight);
+          flight.controller.abort(signal.reason);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      flight.promise.then(
+        (value) => {
+          signal.removeEventListener('abort', leave);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private forget(key: string, flight: Flight<T>): void {
+    if (this.pending.get(key) === flight) this.pending.delete(key);
+  }
+}
+
+interface Flight<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiters: number;
+  abandoned: number;
 }
 
 /**

@@ -70,3 +70,72 @@ describe('InflightRequests', () => {
     await expect(inflight.run('a', () => Promise.resolve('again'))).resolves.toBe('again');
   });
 });
+
+describe('InflightRequests: callers that go away', () => {
+  /** A send that stays in flight until released, and reports whether it was aborted. */
+  function controllable() {
+    const seen: { signal?: AbortSignal; sent: number } = { sent: 0 };
+    let release!: (v: string) => void;
+    const send = (signal: AbortSignal) => {
+      seen.sent++;
+      seen.signal = signal;
+      return new Promise<string>((resolve) => {
+        release = resolve;
+        signal.addEventListener('abort', () => resolve('aborted'));
+      });
+    };
+    return { seen, send, release: (v: string) => release(v) };
+  }
+
+  it('rejects only the caller that left, with its reason, and the send goes on for the others', async () => {
+    const inflight = new InflightRequests<string>();
+    const { seen, send, release } = controllable();
+    const leaving = new AbortController();
+    const left = inflight.run('k', send, leaving.signal);
+    const stays = inflight.run('k', send, new AbortController().signal);
+    const noSignal = inflight.run('k', send);
+    leaving.abort(new Error('gone'));
+    await expect(left).rejects.toThrow('gone');
+    expect(seen.signal?.aborted).toBe(false);
+    release('answer');
+    await expect(stays).resolves.toBe('answer');
+    await expect(noSignal).resolves.toBe('answer');
+    expect(seen.sent).toBe(1);
+  });
+
+  it('aborts the send once every caller has left, and a new caller starts a new send', async () => {
+    const inflight = new InflightRequests<string>();
+    const { seen, send, release } = controllable();
+    const callers = [new AbortController(), new AbortController()];
+    // Settled at once into values, so a failing assertion below cannot leave a rejection unhandled.
+    const pending = callers.map((c) => inflight.run('k', send, c.signal).then(() => 'resolved', () => 'rejected'));
+    const first = seen.signal;
+    callers[0].abort();
+    expect(first?.aborted).toBe(false);
+    callers[1].abort();
+    expect(first?.aborted).toBe(true);
+    expect(await Promise.all(pending)).toEqual(['rejected', 'rejected']);
+    const again = inflight.run('k', send, new AbortController().signal);
+    expect(seen.sent).toBe(2);
+    expect(seen.signal).not.toBe(first);
+    release('fresh');
+    await expect(again).resolves.toBe('fresh');
+  });
+
+  it('never aborts a send that has a caller without a signal', () => {
+    const inflight = new InflightRequests<string>();
+    const { seen, send } = controllable();
+    const leaving = new AbortController();
+    inflight.run('k', send).catch(() => undefined);
+    inflight.run('k', send, leaving.signal).catch(() => undefined);
+    leaving.abort();
+    expect(seen.signal?.aborted).toBe(false);
+  });
+
+  it('sends nothing for a caller whose signal had already aborted', async () => {
+    const inflight = new InflightRequests<string>();
+    const { seen, send } = controllable();
+    await expect(inflight.run('k', send, AbortSignal.abort(new Error('already gone')))).rejects.toThrow('already gone');
+    expect(seen.sent).toBe(0);
+  });
+});
