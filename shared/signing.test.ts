@@ -1,3 +1,4 @@
+import { PUBLIC_SECRETS } from './config/public-secrets.js';
 import { createHash, createHmac } from 'node:crypto';
 import { ConfigError } from './config/env.js';
 import { ANONYMOUS, type Principal } from './principal.js';
@@ -110,6 +111,12 @@ describe('loadSigningConfig', () => {
     ['production without a secret', { NODE_ENV: 'production' }, /MESHGATE_SUBGRAPH_SECRET: expected the secret\(s\).*refused when NODE_ENV=production/],
     ['a short secret, not echoed', { MESHGATE_SUBGRAPH_SECRET: `${SECRET},short-secret` }, /at least 32 characters each \(#2 has 12; value not shown\)/],
     ['a zero max age', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: '0' }, /MESHGATE_SIGNATURE_MAX_AGE_SECONDS: expected a positive whole number/],
+    ...[...PUBLIC_SECRETS].map((secret): [string, Record<string, string>, RegExp] => [
+      `production with the public secret ${secret} in the rotation list`,
+      { NODE_ENV: 'production', MESHGATE_SUBGRAPH_SECRET: `${SECRET},${secret}` },
+      /MESHGATE_SUBGRAPH_SECRET: #2 is a secret printed in this repository/,
+    ]),
+    ['a wrong max age and a short secret, both at once', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: 'x', MESHGATE_SUBGRAPH_SECRET: 'short-secret' }, /MAX_AGE_SECONDS: expected a positive whole number[\s\S]*at least 32 characters each/],
   ])('refuses %s', (_name, env, message) => {
     const load = () => loadSigningConfig(env);
     expect(load).toThrow(ConfigError);

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ConfigError, envVar, parseEnv } from './config/env.js';
+import { ConfigError, envVar, parseEnvInto } from './config/env.js';
+import { isPublicSecret } from './config/public-secrets.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -169,30 +170,28 @@ export interface SigningConfig {
  * secret, refused when `NODE_ENV=production`) and `MESHGATE_SIGNATURE_MAX_AGE_SECONDS` (default 60).
  */
 export function loadSigningConfig(env: Record<string, string | undefined> = process.env): SigningConfig {
-  const parsed = parseEnv(
-    z.object({
-      // Checked below rather than here: parseEnv quotes a refused value, and a secret must not reach the logs.
-      MESHGATE_SUBGRAPH_SECRET: z.string().optional(),
-      MESHGATE_SIGNATURE_MAX_AGE_SECONDS: envVar.positiveInt(DEFAULT_SIGNATURE_MAX_AGE_SECONDS),
-      NODE_ENV: z.string().optional(),
-    }),
-    env,
-  );
-  const secrets = parsed.MESHGATE_SUBGRAPH_SECRET?.split(',').map((s) => s.trim());
+  const problems: string[] = [];
+  const parsed = parseEnvInto(z.object({ MESHGATE_SIGNATURE_MAX_AGE_SECONDS: envVar.positiveInt(DEFAULT_SIGNATURE_MAX_AGE_SECONDS) }), env, problems);
+  // Checked here rather than by a schema: parseEnv quotes a refused value, and a secret must not reach the logs.
+  const raw = env.MESHGATE_SUBGRAPH_SECRET?.trim();
+  const secrets = raw ? raw.split(',').map((s) => s.trim()) : undefined;
+  const production = env.NODE_ENV?.trim() === 'production';
   const short = (secrets ?? []).flatMap((s, i) => (s.length < MIN_SECRET_LENGTH ? [`#${i + 1} has ${s.length}`] : []));
   if (short.length > 0) {
-    throw new ConfigError([
-      `MESHGATE_SUBGRAPH_SECRET: expected a comma-separated list of secrets of at least ${MIN_SECRET_LENGTH} characters each (${short.join(', ')}; value not shown)`,
-    ]);
+    problems.push(`MESHGATE_SUBGRAPH_SECRET: expected a comma-separated list of secrets of at least ${MIN_SECRET_LENGTH} characters each (${short.join(', ')}; value not shown)`);
   }
-  if (!secrets && parsed.NODE_ENV === 'production') {
-    throw new ConfigError([
-      'MESHGATE_SUBGRAPH_SECRET: expected the secret(s) the gateway signs subgraph requests with; the development default is refused when NODE_ENV=production (not set)',
-    ]);
+  if (!secrets && production) {
+    problems.push('MESHGATE_SUBGRAPH_SECRET: expected the secret(s) the gateway signs subgraph requests with; the development default is refused when NODE_ENV=production (not set)');
   }
+  const published = (secrets ?? []).flatMap((s, i) => (isPublicSecret(s) ? [`#${i + 1}`] : []));
+  if (production && published.length > 0) {
+    problems.push(`MESHGATE_SUBGRAPH_SECRET: ${published.join(', ')} is a secret printed in this repository (README, docker-compose.yml or code), which is refused when NODE_ENV=production; generate your own, e.g. openssl rand -base64 32`);
+  }
+  if (problems.length) throw new ConfigError(problems);
   return {
     secrets: secrets ?? [DEVELOPMENT_SUBGRAPH_SECRET],
-    maxAgeSeconds: parsed.MESHGATE_SIGNATURE_MAX_AGE_SECONDS,
+    // Set whenever there was no problem (parseEnvInto reported it otherwise).
+    maxAgeSeconds: parsed!.MESHGATE_SIGNATURE_MAX_AGE_SECONDS,
     development: !secrets,
   };
 }

@@ -33,6 +33,21 @@ export function parseEnv<S extends z.ZodObject>(
   );
 }
 
+/**
+ * `parseEnv` for loaders that check more than one variable at a time: the problems go into
+ * `problems` instead of being thrown, so the checks across variables still run and every
+ * problem is reported in the same start. Returns undefined when a variable was wrong.
+ */
+export function parseEnvInto<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined>, problems: string[]): z.infer<S> | undefined {
+  try {
+    return parseEnv(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
 /** Small vocabulary of variable types, so every service phrases expectations alike. */
 export const envVar = {
   port: (fallback: number) =>

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -16,8 +17,14 @@ interface ComposeService {
   build?: string;
   image?: string;
 }
-// Compose interpolates `${VAR:-default}` from the environment; the test sees the defaults.
-const interpolated = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8').replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name, fallback) => fallback);
+// Compose interpolates `${VAR:-default}` from the environment (the test sees the defaults) and
+// stops on `${VAR:?message}` when VAR is not set (the test plays an operator who set their own).
+const composeText = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+const OPERATOR_SECRET = randomBytes(32).toString('base64');
+const required = [...composeText.matchAll(/\$\{(\w+):\?([^}]*)\}/g)].map((m) => ({ name: m[1], message: m[2] }));
+const interpolated = composeText
+  .replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name, fallback) => fallback)
+  .replace(/\$\{(\w+):\?([^}]*)\}/g, () => OPERATOR_SECRET);
 const compose = parse(interpolated, { merge: true }) as {
   services: Record<string, ComposeService>;
 };
@@ -35,6 +42,12 @@ const services = [
 ];
 
 describe('docker-compose.yml', () => {
+  it('asks the operator for every secret instead of falling back to one printed here', () => {
+    expect(required.map((r) => r.name).sort()).toEqual(['JWT_SECRET', 'MESHGATE_SUBGRAPH_SECRET']);
+    for (const { name, message } of required) expect(message).toContain(`set ${name} to a secret of 32+`);
+    expect(composeText).not.toMatch(/SECRET:-/);
+  });
+
   it('runs PostgreSQL and exactly the services the code defines', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['postgres', ...services.map((s) => s.name)].sort());
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, parseEnv } from '../../../shared/config/env.js';
+import { ConfigError, parseEnvInto } from '../../../shared/config/env.js';
+import { isPublicSecret } from '../../../shared/config/public-secrets.js';
 import {
   ASYMMETRIC_ALGORITHMS,
   HMAC_ALGORITHMS,
@@ -60,42 +61,47 @@ const schema = z.object({
  * Every problem is reported at once, each naming its variable; a secret's value is never printed.
  */
 export function loadAuthenticationConfig(env: Record<string, string | undefined> = process.env): AuthenticationOptions {
-  const parsed = parseEnv(schema, env);
   const problems: string[] = [];
+  const parsed = parseEnvInto(schema, env, problems);
+  // The checks across variables read the raw values, so they are reported even when a value above failed.
+  const raw = (name: keyof z.infer<typeof schema>) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const list = (name: 'JWT_ALGORITHMS' | 'JWT_SCOPE_CLAIMS') => raw(name)?.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
-  const set = SOURCES.filter((name) => parsed[name] !== undefined);
+  const set = SOURCES.filter((name) => raw(name) !== undefined);
   if (set.length > 1) {
     problems.push(`${set.join(' and ')} are ${set.length === 2 ? 'both' : 'all'} set: set only one of JWT_SECRET (HS256 shared secret), JWT_JWKS_URL or JWT_JWKS_FILE`);
   }
-  const production = parsed.NODE_ENV === 'production';
+  const production = raw('NODE_ENV') === 'production';
   if (set.length === 0 && production) {
     problems.push(
       'JWT_SECRET: not set while NODE_ENV=production; the development secret is public, so set JWT_SECRET, JWT_JWKS_URL or JWT_JWKS_FILE',
     );
   }
-  if (parsed.JWT_SECRET !== undefined) {
-    const bytes = new TextEncoder().encode(parsed.JWT_SECRET).length;
+  const secret = raw('JWT_SECRET');
+  if (secret !== undefined) {
+    const bytes = new TextEncoder().encode(secret).length;
     if (bytes < MIN_HMAC_SECRET_BYTES) {
       problems.push(`JWT_SECRET: expected at least ${MIN_HMAC_SECRET_BYTES} bytes for HS256 (RFC 7518 section 3.2), got ${bytes} (value not shown)`);
     }
-    if (production && parsed.JWT_SECRET === DEVELOPMENT_SECRET) {
-      problems.push('JWT_SECRET: is the public development secret, which is refused when NODE_ENV=production');
+    if (production && isPublicSecret(secret)) {
+      problems.push('JWT_SECRET: is a secret printed in this repository (README, docker-compose.yml or code), which is refused when NODE_ENV=production; generate your own, e.g. openssl rand -base64 32');
     }
   }
   // A key set's tokens come from an identity provider that serves many applications: without an
   // expected issuer and audience, a token minted for another application would be accepted here.
   if (set.length === 1 && set[0] !== 'JWT_SECRET') {
     for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
-      if (parsed[name] === undefined) problems.push(`${name}: required with ${set[0]}, so tokens issued for other applications are refused (not set)`);
+      if (raw(name) === undefined) problems.push(`${name}: required with ${set[0]}, so tokens issued for other applications are refused (not set)`);
     }
   }
-  if (parsed.JWT_SCOPE_CLAIMS !== undefined && parsed.JWT_SCOPE_CLAIMS.length === 0) {
+  const scopeClaims = list('JWT_SCOPE_CLAIMS');
+  if (scopeClaims !== undefined && scopeClaims.length === 0) {
     problems.push(`JWT_SCOPE_CLAIMS: expected a comma-separated list of claim names, got "${env.JWT_SCOPE_CLAIMS}"`);
   }
 
   const source = set.length === 1 ? set[0] : 'JWT_SECRET';
   const family: readonly string[] = source === 'JWT_SECRET' ? HMAC_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
-  const algorithms = parsed.JWT_ALGORITHMS;
+  const algorithms = list('JWT_ALGORITHMS');
   if (algorithms !== undefined) {
     const foreign = algorithms.filter((alg) => !family.includes(alg));
     if (algorithms.length === 0 || foreign.length > 0) {
@@ -103,7 +109,7 @@ export function loadAuthenticationConfig(env: Record<string, string | undefined>
       problems.push(`JWT_ALGORITHMS: expected a comma list of ${family.join(', ')} ${where}, got "${env.JWT_ALGORITHMS}"`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || !parsed) throw new ConfigError(problems);
 
   const common = {
     issuer: parsed.JWT_ISSUER,

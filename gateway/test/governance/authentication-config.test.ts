@@ -1,3 +1,4 @@
+import { PUBLIC_SECRETS } from '../../../shared/config/public-secrets.js';
 import { ConfigError } from '../../../shared/config/env.js';
 import { DEVELOPMENT_SECRET, loadAuthenticationConfig } from '../../src/governance/authentication-config.js';
 
@@ -35,7 +36,10 @@ describe('authentication configuration from the environment', () => {
     ['a JWKS URL and a JWKS file', { JWT_JWKS_URL: 'https://idp.example/jwks.json', JWT_JWKS_FILE: 'jwks.json' }, 'JWT_JWKS_URL and JWT_JWKS_FILE are both set'],
     ['all three sources', { JWT_SECRET: SECRET, JWT_JWKS_URL: 'https://idp.example/j', JWT_JWKS_FILE: 'j.json' }, 'JWT_SECRET and JWT_JWKS_URL and JWT_JWKS_FILE are all set'],
     ['production without a secret', { NODE_ENV: 'production' }, 'JWT_SECRET: not set while NODE_ENV=production; the development secret is public'],
-    ['production with the development secret spelled out', { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRET }, 'JWT_SECRET: is the public development secret'],
+    ['production with the development secret spelled out', { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRET }, 'JWT_SECRET: is a secret printed in this repository'],
+    ...[...PUBLIC_SECRETS].map((secret): [string, Record<string, string>, string] => [
+      `production with the public secret ${secret}`, { NODE_ENV: 'production', JWT_SECRET: ` ${secret} ` }, 'JWT_SECRET: is a secret printed in this repository',
+    ]),
     ['a short secret', { JWT_SECRET: 'hunter2' }, 'JWT_SECRET: expected at least 32 bytes for HS256 (RFC 7518 section 3.2), got 7 (value not shown)'],
     ['a JWKS URL that is not http(s)', { JWT_JWKS_URL: 'ftp://idp/jwks' }, 'JWT_JWKS_URL: expected a URL starting with http:// or https:// (got "ftp://idp/jwks")'],
     ['a JWKS URL without issuer and audience', { JWT_JWKS_URL: 'https://idp.example/j' }, 'JWT_ISSUER: required with JWT_JWKS_URL, so tokens issued for other applications are refused (not set)'],
@@ -47,6 +51,11 @@ describe('authentication configuration from the environment', () => {
   ])('refuses %s, naming the variables', (_name, env, message) => {
     expect(() => loadAuthenticationConfig(env)).toThrow(ConfigError);
     expect(() => loadAuthenticationConfig(env)).toThrow(message);
+  });
+
+  it('reports a wrong value beside the problems across variables, all at once', () => {
+    const attempt = () => loadAuthenticationConfig({ JWT_CLOCK_SKEW_SECONDS: 'soon', JWT_SECRET: 'tiny-secret', NODE_ENV: 'production', JWT_ALGORITHMS: 'RS256' });
+    expect(attempt).toThrow(/JWT_CLOCK_SKEW_SECONDS: expected a whole number[\s\S]*JWT_SECRET: expected at least 32 bytes[\s\S]*JWT_ALGORITHMS: expected a comma list/);
   });
 
   it('lists every cross-variable problem at once and never prints the secret', () => {
