@@ -1,3 +1,4 @@
+import type { Logger } from '../../../shared/logging.js';
 import type { Principal } from '../../../shared/principal.js';
 
 /** What a policy function is given: the verified caller and the request's headers. */
@@ -22,11 +23,16 @@ export function undecidedPolicies(policyNames: Iterable<string>, registry: Polic
   return [...policyNames].filter((name) => typeof registry[name] !== 'function').sort();
 }
 
-/** Evaluates every policy the supergraph uses, once per request, all at once. */
+/**
+ * Evaluates every policy the supergraph uses, once per request, all at once. A policy that throws
+ * is "no" for this request and an error line naming it: it denies everyone until it is fixed,
+ * and the operator must hear about that.
+ */
 export async function evaluatePolicies(
   policyNames: readonly string[],
   registry: PolicyRegistry,
   input: PolicyInput,
+  logger?: Logger,
 ): Promise<Map<string, boolean>> {
   const results = await Promise.all(
     policyNames.map(async (name) => {
@@ -34,7 +40,8 @@ export async function evaluatePolicies(
       if (!decide) return false;
       try {
         return (await decide(input)) === true;
-      } catch {
+      } catch (error) {
+        logger?.error({ err: error, policy: name }, `policy "${name}" threw: it counts as false for this request`);
         return false;
       }
     }),

@@ -1,4 +1,5 @@
 import { ANONYMOUS, type Principal } from '../../../shared/principal.js';
+import { captureLogs } from '../../../test/support/logs.js';
 import { evaluatePolicies, undecidedPolicies } from '../../src/governance/policies.js';
 import { BUILT_IN_MASKERS, resolveMaskingRules } from '../../src/governance/masking.js';
 import { unguardedSensitiveFields } from '../../src/governance/classification.js';
@@ -14,6 +15,7 @@ describe('policies', () => {
   });
 
   it('decides each policy once; throwing, rejecting, non-true and missing all count as no', async () => {
+    const capture = captureLogs();
     const results = await evaluatePolicies(
       ['yes', 'async', 'throws', 'rejects', 'truthy', 'missing'],
       {
@@ -26,8 +28,11 @@ describe('policies', () => {
         truthy: () => 'yes' as unknown as boolean,
       },
       { principal: ANONYMOUS, headers: {} },
+      capture.logger,
     );
     expect(Object.fromEntries(results)).toEqual({ yes: true, async: true, throws: false, rejects: false, truthy: false, missing: false });
+    // A policy that throws denies everyone: never silently.
+    expect(capture.lines.filter((l) => l.level === 50).map((l) => l.policy)).toEqual(['throws', 'rejects']);
   });
 
   it.each([
