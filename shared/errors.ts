@@ -91,3 +91,33 @@ export class HttpError extends Error {
     return JSON.stringify({ errors: [{ message: this.message, extensions: { code: this.code, ...this.details } }] });
   }
 }
+
+/**
+ * Codes of errors raised on purpose, whose message is written for the client: Meshgate's own and
+ * the ones Apollo Server gives its refusals. INTERNAL_SERVER_ERROR is not one of them: Apollo
+ * Server gives it to anything thrown without a code, message and all.
+ */
+const DELIBERATE_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+]);
+
+/** Whether an error with this `extensions.code` may reach a client as it is. */
+export function isDeliberateCode(code: unknown): boolean {
+  return typeof code === 'string' && DELIBERATE_CODES.has(code);
+}
+
+/**
+ * Removes graphql-js's "Did you mean …?" hints: they answer a caller probing for field, type,
+ * argument and enum names that introspection (off in production) would not tell them.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '');
+}

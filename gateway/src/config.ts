@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { envVar, parseEnv } from '../../shared/config/env.js';
+import { collectConfig, envVar, parseEnv } from '../../shared/config/env.js';
+import type { SubgraphErrorsMode } from './errors/format-error.js';
+import { loadDemandControlConfig, type DemandControlConfig } from './demand-control/demand-control-config.js';
+import { loadOperationLimitsConfig, type OperationLimitsConfig } from './limits/limits-config.js';
+import { loadRateLimitConfig } from './rate-limit/rate-limit-config.js';
+import { loadSubgraphResilienceConfig, type SubgraphResilienceOptions } from './execution/resilience-config.js';
+import type { RateLimitConfig } from './rate-limit/options.js';
+import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations/persisted-config.js';
 import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../../shared/domains.js';
 import { subgraphDir } from '../../shared/paths.js';
 import { loadSigningConfig, type SigningConfig } from '../../shared/signing.js';
@@ -40,25 +47,55 @@ export interface GatewayConfig {
    * override the URLs recorded in the file (a name not listed keeps the file's URL).
    */
   subgraphUrls: Readonly<Record<string, string>>;
-  /** A subgraph that has not answered within this time is reported unavailable. Default 10000 ms. */
+  /** The deadline of one subgraph fetch, retries included; past it the subgraph is reported unavailable. Default 10000 ms. */
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph. Default 64. */
   subgraphConnections: number;
+  /** Response size bound, retries and their budget, the circuit breaker (SUBGRAPH_*). */
+  subgraphResilience: SubgraphResilienceOptions;
   /**
    * Identical queries in flight to one subgraph at the same time share one request (never
    * mutations; only requests equal in body and caller). Default true.
    */
   subgraphDeduplication: boolean;
-  /** Serve introspection. Default true. */
+  /** Serve introspection (GATEWAY_INTROSPECTION). Default true, except false when NODE_ENV=production. */
   introspection: boolean;
+  /** The HTTP front: request limits, cross-origin requests, shutdown. */
+  http: HttpConfig;
+  /** What clients learn of subgraphs' own errors (SUBGRAPH_ERRORS). Default `redact`. */
+  subgraphErrors: SubgraphErrorsMode;
   logLevel: string;
   /** Secrets the gateway signs subgraph requests with (MESHGATE_SUBGRAPH_SECRET; the first signs). */
   signing: SigningConfig;
   /** How callers' tokens are verified (JWT_* variables). */
   authentication: AuthenticationOptions;
   authorization: AuthorizationOptions;
+  /** The persisted operations manifest, the safelist and APQ (PERSISTED_OPERATIONS_*, APQ_*). */
+  persistedOperations: PersistedOperationsConfig;
+  /** Requests per caller (RATE_LIMIT_*, REDIS_URL). Default off. */
+  rateLimit: RateLimitConfig;
+  /** The parser's and the operation's limits (OPERATION_MAX_*). */
+  operationLimits: OperationLimitsConfig;
+  /** Estimated cost from @cost/@listSize (COST_*). Default enforce, maximum 5000. */
+  demandControl: DemandControlConfig;
   /** The TypeScript module with policies and masking rules. Default gateway/meshgate.config.ts. */
   configModulePath: string;
+}
+
+export interface HttpConfig {
+  /** Largest request body, after decompression (REQUEST_MAX_BODY_BYTES). Default 1048576 (1 MiB). */
+  maxBodyBytes: number;
+  /** Most headers a request may carry; more is 431 (REQUEST_MAX_HEADERS). Default 100, as Apollo Router. */
+  maxHeaders: number;
+  /**
+   * Origins whose browser pages may call the gateway (CORS_ORIGINS: a comma list, or `*`). Default
+   * none: no CORS headers, so only same-origin pages (and non-browser clients) can.
+   */
+  corsOrigins: readonly string[] | '*' | null;
+  /** Let those origins send cookies and HTTP authentication (CORS_ALLOW_CREDENTIALS). Default false; refused with `*`. */
+  corsAllowCredentials: boolean;
+  /** On SIGTERM, how long in-flight requests may take to finish (SHUTDOWN_DRAIN_MS). Default 10000. */
+  drainMs: number;
 }
 
 /** How the SECURITY directives are enforced; see spec/authorization.md. */
@@ -75,30 +112,64 @@ export interface AuthorizationOptions {
   requireAuthentication: boolean;
 }
 
-/** Reads the gateway's configuration from the environment; a wrong value names its variable. */
+/** The parts of the configuration each feature reads itself (see loadGatewayConfig). */
+type LoadedElsewhere = 'signing' | 'authentication' | 'persistedOperations' | 'rateLimit' | 'operationLimits' | 'demandControl' | 'subgraphResilience';
+
+/**
+ * Reads the gateway's configuration from the environment. A wrong value names its variable, and
+ * every wrong variable of every part (signing, tokens, limits, …) is reported in one go.
+ */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const loaded = collectConfig({
+    own: () => loadOwnVariables(env),
+    signing: () => loadSigningConfig(env),
+    authentication: () => loadAuthenticationConfig(env),
+    persistedOperations: () => loadPersistedOperationsConfig(env),
+    rateLimit: () => loadRateLimitConfig(env),
+    operationLimits: () => loadOperationLimitsConfig(env),
+    demandControl: () => loadDemandControlConfig(env),
+    subgraphResilience: () => loadSubgraphResilienceConfig(env),
+  });
+  const { own, ...parts } = loaded;
+  return { ...own, ...parts };
+}
+
+function loadOwnVariables(env: Record<string, string | undefined>): Omit<GatewayConfig, LoadedElsewhere> {
   const urlVars = Object.fromEntries(
     DOMAINS.map((d) => [`${d.envPrefix}URL`, envVar.url(['http', 'https']).default(`http://127.0.0.1:${d.defaultPort}/graphql`)]),
   );
+  const production = env.NODE_ENV?.trim() === 'production';
   const parsed = parseEnv(
-    z.object({
-      GATEWAY_PORT: envVar.port(GATEWAY_DEFAULT_PORT),
-      GATEWAY_HOST: z.string().default('127.0.0.1'),
-      GATEWAY_WORKERS: workerCount(),
-      SUPERGRAPH_PATH: z.string().optional(),
-      SUBGRAPH_TIMEOUT_MS: envVar.positiveInt(10_000),
-      SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
-      SUBGRAPH_DEDUPLICATION: envVar.boolean(true),
-      GATEWAY_INTROSPECTION: envVar.boolean(true),
-      LOG_LEVEL: envVar.logLevel(),
-      AUTHZ_ENABLED: envVar.boolean(true),
-      AUTHZ_REJECT_UNAUTHORIZED: envVar.boolean(false),
-      AUTHZ_ERRORS: z.enum(['errors', 'extensions', 'disabled'], { error: 'expected errors, extensions or disabled' }).default('errors'),
-      AUTHZ_DRY_RUN: envVar.boolean(false),
-      REQUIRE_AUTHENTICATION: envVar.boolean(false),
-      MESHGATE_CONFIG: z.string().default(join(REPO_ROOT, 'gateway', 'meshgate.config.ts')),
-      ...urlVars,
-    }),
+    z
+      .object({
+        GATEWAY_PORT: envVar.port(GATEWAY_DEFAULT_PORT),
+        GATEWAY_HOST: z.string().default('127.0.0.1'),
+        GATEWAY_WORKERS: workerCount(),
+        SUPERGRAPH_PATH: z.string().optional(),
+        SUBGRAPH_TIMEOUT_MS: envVar.positiveInt(10_000),
+        SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
+        SUBGRAPH_DEDUPLICATION: envVar.boolean(true),
+        SUBGRAPH_ERRORS: z.enum(['redact', 'expose'], { error: 'expected redact or expose' }).default('redact'),
+        GATEWAY_INTROSPECTION: envVar.boolean(!production),
+        REQUEST_MAX_BODY_BYTES: envVar.positiveInt(1024 * 1024),
+        REQUEST_MAX_HEADERS: envVar.positiveInt(100),
+        CORS_ORIGINS: corsOrigins(),
+        CORS_ALLOW_CREDENTIALS: envVar.boolean(false),
+        SHUTDOWN_DRAIN_MS: envVar.positiveInt(10_000),
+        LOG_LEVEL: envVar.logLevel(),
+        AUTHZ_ENABLED: envVar.boolean(true),
+        AUTHZ_REJECT_UNAUTHORIZED: envVar.boolean(false),
+        AUTHZ_ERRORS: z.enum(['errors', 'extensions', 'disabled'], { error: 'expected errors, extensions or disabled' }).default('errors'),
+        AUTHZ_DRY_RUN: envVar.boolean(false),
+        REQUIRE_AUTHENTICATION: envVar.boolean(false),
+        MESHGATE_CONFIG: z.string().default(join(REPO_ROOT, 'gateway', 'meshgate.config.ts')),
+        ...urlVars,
+      })
+      // Browsers refuse credentials for a wildcard origin: the combination would silently not work.
+      .refine((v) => !(v.CORS_ALLOW_CREDENTIALS && v.CORS_ORIGINS === '*'), {
+        path: ['CORS_ALLOW_CREDENTIALS'],
+        message: 'cannot be true while CORS_ORIGINS is "*": list the origins that may send credentials',
+      }),
     env,
   ) as Record<string, unknown>;
   const supergraphPath = parsed.SUPERGRAPH_PATH as string | undefined;
@@ -120,10 +191,16 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS as number,
     subgraphConnections: parsed.SUBGRAPH_CONNECTIONS as number,
     subgraphDeduplication: parsed.SUBGRAPH_DEDUPLICATION as boolean,
+    subgraphErrors: parsed.SUBGRAPH_ERRORS as SubgraphErrorsMode,
     introspection: parsed.GATEWAY_INTROSPECTION as boolean,
+    http: {
+      maxBodyBytes: parsed.REQUEST_MAX_BODY_BYTES as number,
+      maxHeaders: parsed.REQUEST_MAX_HEADERS as number,
+      corsOrigins: (parsed.CORS_ORIGINS as HttpConfig['corsOrigins'] | undefined) ?? null,
+      corsAllowCredentials: parsed.CORS_ALLOW_CREDENTIALS as boolean,
+      drainMs: parsed.SHUTDOWN_DRAIN_MS as number,
+    },
     logLevel: parsed.LOG_LEVEL as string,
-    signing: loadSigningConfig(env),
-    authentication: loadAuthenticationConfig(env),
     authorization: {
       enabled: parsed.AUTHZ_ENABLED as boolean,
       rejectUnauthorized: parsed.AUTHZ_REJECT_UNAUTHORIZED as boolean,
@@ -133,6 +210,30 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     },
     configModulePath: parsed.MESHGATE_CONFIG as string,
   };
+}
+
+/** CORS_ORIGINS: `*`, or a comma list of origins (`https://app.example.com`), each a scheme, host and optional port. */
+function corsOrigins() {
+  return z
+    .string()
+    .transform((value, context) => {
+      if (value === '*') return '*' as const;
+      const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+      const wrong = origins.filter((origin) => {
+        try {
+          const url = new URL(origin);
+          return !['http:', 'https:'].includes(url.protocol) || url.origin !== origin;
+        } catch {
+          return true;
+        }
+      });
+      if (!origins.length || wrong.length) {
+        context.addIssue({ code: 'custom', message: `expected "*" or a comma list of origins such as https://app.example.com (scheme, host, optional port; no path)${wrong.length ? `, not ${wrong.join(', ')}` : ''}` });
+        return z.NEVER;
+      }
+      return origins;
+    })
+    .optional();
 }
 
 /**

@@ -2,9 +2,9 @@ import { request } from 'undici';
 
 export interface SubgraphHealth {
   name: string;
-  url: string;
   status: 'up' | 'down';
   latencyMs: number;
+  /** Why a subgraph is down, in a few words that name no host, port or file. */
   reason?: string;
 }
 
@@ -17,16 +17,32 @@ export async function checkSubgraphs(subgraphs: readonly { name: string; url: st
     subgraphs.map(async ({ name, url }) => {
       const started = performance.now();
       const readyUrl = new URL('ready', new URL('.', url)).toString();
+      const latency = () => Math.round(performance.now() - started);
       try {
         const response = await request(readyUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
         await response.body.dump();
-        const latencyMs = Math.round(performance.now() - started);
         return response.statusCode === 200
-          ? { name, url, status: 'up' as const, latencyMs }
-          : { name, url, status: 'down' as const, latencyMs, reason: `HTTP ${response.statusCode}` };
+          ? { name, status: 'up' as const, latencyMs: latency() }
+          : { name, status: 'down' as const, latencyMs: latency(), reason: `HTTP ${response.statusCode}` };
       } catch (error) {
-        return { name, url, status: 'down' as const, latencyMs: Math.round(performance.now() - started), reason: (error as Error).message };
+        return { name, status: 'down' as const, latencyMs: latency(), reason: transportReason(error, timeoutMs) };
       }
     }),
   );
+}
+
+function transportReason(error: unknown, timeoutMs: number): string {
+  switch ((error as { code?: string }).code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `no answer within ${timeoutMs} ms`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    default:
+      return 'unreachable';
+  }
 }

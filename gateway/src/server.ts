@@ -1,23 +1,23 @@
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/graphql-http.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
+import { ANONYMOUS } from '../../shared/principal.js';
 import type { GatewayConfig } from './config.js';
-import { signingDecorator } from './execution/request-signing.js';
-import { SIGNATURE_HEADERS } from '../../shared/signing.js';
-import { SubgraphClient } from './execution/subgraph-client.js';
-import { checkSubgraphs } from './health.js';
+import { formatGatewayError } from './errors/format-error.js';
 import { governGateway, type GovernedContext } from './execution/governed-gateway.js';
+import { preloadedGateway } from './execution/preloaded-gateway.js';
+import { warmPlans } from './execution/warm-plans.js';
+import { buildGeneration, type Generation } from './generations/generation.js';
 import { createAuditLog } from './governance/audit.js';
 import { createAuthenticator } from './governance/authentication.js';
-import { createAuthorizer } from './governance/authorizer.js';
 import { resolveMaskingRules } from './governance/masking.js';
 import { evaluatePolicies } from './governance/policies.js';
-import { checkGovernance, type GovernanceSetup } from './governance/setup.js';
-import { indexSupergraph, stripSupergraph, supergraphLoadError, type PreparedSupergraph } from './supergraph/security-features.js';
-import { preloadedGateway } from './execution/preloaded-gateway.js';
-import { ErrorCode, HttpError } from '../../shared/errors.js';
+import { checkSubgraphs } from './health.js';
+import { corsOptions } from './http/cors.js';
+import { runStages } from './pipeline/run-stages.js';
+import type { GatewayRequest } from './pipeline/stage.js';
+import { buildStages } from './pipeline/stages.js';
 import { supergraphSource } from './supergraph/select-source.js';
 
 export interface RunningGateway {
@@ -26,7 +26,7 @@ export interface RunningGateway {
   port: number;
   /** The subgraphs the supergraph routes to, with the URLs actually used. */
   subgraphs: readonly { name: string; url: string }[];
-  /** Stops listening, then the gateway and its subgraph connections. */
+  /** Stops listening (draining in-flight requests), then the gateway and its subgraph connections. */
   stop(): Promise<void>;
 }
 
@@ -35,61 +35,36 @@ export interface GatewayDependencies {
 }
 
 /**
- * Builds the gateway: loads the supergraph, plans and executes with @apollo/gateway behind
- * Apollo Server, and serves it with `/health` and `/ready`. Never listens on import.
+ * Builds the gateway: loads the supergraph into a generation, runs every request through the
+ * pipeline (gateway/src/pipeline/stages.ts), then Apollo Server's validation and the governed
+ * executor over @apollo/gateway, and serves `/health` and `/ready`. Never listens on import.
  */
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<RunningGateway> {
   const logger = deps.logger ?? createLogger('gateway', config.logLevel);
   // @apollo/gateway otherwise reports anonymous usage data to Apollo at start-up.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const source = supergraphSource(config.supergraph);
-  const stripped = stripSupergraph(await source.load());
-  const clients = new Map<string, SubgraphClient>();
-  const routes: { name: string; url: string }[] = [];
-  const planner = new ApolloGateway({
-    // The planner sees the supergraph without its SECURITY features (stock @apollo/gateway refuses
-    // them); the authorization index built from them filters every operation before planning.
-    supergraphSdl: stripped.plannerSdl,
-    logger,
-    buildService: ({ name, url }) => {
-      const target = config.subgraphUrls[name] ?? url;
-      if (!target) throw new Error(`Subgraph "${name}" has no URL: set it in the supergraph or in the gateway configuration`);
-      const client = new SubgraphClient({
-        name,
-        url: target,
-        timeoutMs: config.subgraphTimeoutMs,
-        connections: config.subgraphConnections,
-        decorate: signingDecorator(config.signing.secrets),
-        deduplicate: config.subgraphDeduplication,
-        // The principal header stays in the sharing key; only the signature's freshness is left out.
-        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature],
-      });
-      clients.set(name, client);
-      routes.push({ name, url: target });
-      return client;
-    },
-  });
-  // Loaded before Apollo Server starts: the authorization index is built on the planner's own
-  // API schema, so the supergraph is built once (see preloaded-gateway.ts).
-  let prepared: PreparedSupergraph;
-  let governance: GovernanceSetup;
-  let loaded: Awaited<ReturnType<ApolloGateway['load']>>;
+  const generation = await buildGeneration(config, await source.load(), logger);
+  // Whatever start-up builds after the generation is released with it when a later step fails.
+  const cleanup: (() => Promise<unknown>)[] = [() => generation.close()];
   try {
-    loaded = await planner.load().catch((error: unknown) => {
-      throw supergraphLoadError(error);
-    });
-    prepared = indexSupergraph(stripped, loaded.schema);
-    governance = await checkGovernance(config, prepared);
+    return await serve(config, logger, source.description, generation, cleanup);
   } catch (error) {
-    await planner.stop().catch(() => undefined);
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    for (const release of cleanup.reverse()) await release().catch(() => undefined);
     throw error;
   }
-  const authenticator = createAuthenticator(config.authentication);
+}
+
+async function serve(config: GatewayConfig, logger: Logger, sourceDescription: string, generation: Generation, cleanup: (() => Promise<unknown>)[]): Promise<RunningGateway> {
+  const { prepared, governance, loaded } = generation;
+  const audit = logger.child({ audit: true });
+  const { stages, knownOperations } = await buildStages(config, { generation, authenticator: createAuthenticator(config.authentication), audit, logger });
+  cleanup.push(() => Promise.all(stages.map((stage) => stage.close?.())));
+  const warmed = await warmPlans(generation, knownOperations, logger);
   const policyNames = [...prepared.policyNames];
-  const gateway = governGateway(preloadedGateway(planner, loaded, { apiSchema: loaded.schema, coreSupergraphSdl: stripped.plannerSdl }), {
+  const gateway = governGateway(preloadedGateway(generation.planner, loaded, { apiSchema: loaded.schema, coreSupergraphSdl: generation.stripped.plannerSdl }), {
     prepared,
-    authorizer: createAuthorizer(prepared),
+    authorizer: generation.authorizer,
     options: config.authorization,
     classified: governance.classified,
     audit: createAuditLog(logger),
@@ -100,55 +75,60 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     gateway,
     logger,
     introspection: config.introspection,
+    formatError: formatGatewayError(logger, config.subgraphErrors),
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    // Persisted operations and APQ are the pipeline's (persisted-operations stage), before any parsing.
+    persistedQueries: false,
     // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
     // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  logger.info({ supergraph: source.description, subgraphs: routes }, 'supergraph loaded');
+  cleanup.push(() => apollo.stop());
+  logger.info({ supergraph: sourceDescription, id: generation.id, subgraphs: generation.routes, plannedAhead: warmed }, 'supergraph loaded');
 
-  const refusedAudit = logger.child({ audit: true });
   const handler = createGraphQLHttpHandler({
     apollo,
     logger,
-    context: async (req): Promise<GovernedContext> => {
-      let principal;
-      try {
-        principal = await authenticator.authenticate(req.headers.authorization);
-        if (config.authorization.requireAuthentication && !principal.authenticated) {
-          throw new HttpError(401, ErrorCode.AuthError, 'Authentication required: send "Authorization: Bearer <token>"', {
-            'www-authenticate': 'Bearer',
-          });
-        }
-      } catch (error) {
-        // Refused credentials are security events too: they get an audit line, never an answer.
-        if (error instanceof HttpError) refusedAudit.warn({ reason: error.message, remoteAddress: req.socket.remoteAddress }, 'request refused: authentication');
-        throw error;
-      }
-      const policyResults = await evaluatePolicies(policyNames, governance.config.policies, { principal, headers: req.headers });
-      return { principal, satisfied: prepared.index.satisfiedSet(principal, policyResults) };
+    limits: { maxBodyBytes: config.http.maxBodyBytes, maxHeaders: config.http.maxHeaders },
+    cors: corsOptions(config.http),
+    prepare: async ({ req, method, params, signal }) => {
+      const request: GatewayRequest = {
+        http: req,
+        method,
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        params: { ...params },
+        extensions: {},
+        signal,
+        logger,
+      };
+      await runStages(stages, request);
+      const principal = request.principal ?? ANONYMOUS;
+      const policyResults = await evaluatePolicies(policyNames, governance.config.policies, { principal, headers: req.headers }, logger);
+      const context: GovernedContext = { principal, satisfied: prepared.index.satisfiedSet(principal, policyResults), signal, extensions: request.extensions };
+      return { context, params: request.params };
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       // Ready as soon as the supergraph is loaded: a subgraph that is down degrades answers
-      // (partial data) but does not take the gateway out of rotation.
+      // (partial data) but does not take the gateway out of rotation. Names no file or host.
       '/ready': async (_req, res) => {
-        const subgraphs = await checkSubgraphs(routes, Math.min(2000, config.subgraphTimeoutMs));
+        const subgraphs = await checkSubgraphs(generation.routes, Math.min(2000, config.subgraphTimeoutMs));
         const allUp = subgraphs.every((s) => s.status === 'up');
-        sendJson(res, 200, { status: allUp ? 'ready' : 'degraded', supergraph: source.description, subgraphs });
+        sendJson(res, 200, { status: allUp ? 'ready' : 'degraded', supergraph: { id: generation.id, source: config.supergraph.kind }, subgraphs });
       },
     },
   });
-  const listening = await listen(handler, config.port, config.host);
+  const listening = await listen(handler, config.port, { host: config.host, drainMs: config.http.drainMs });
   return {
     url: listening.url,
     port: listening.port,
-    subgraphs: routes,
+    subgraphs: generation.routes,
     stop: once(async () => {
       await listening.close();
-      await apollo.stop();
-      await Promise.all([...clients.values()].map((c) => c.close()));
+      // Apollo Server, the stages' connections, then the generation: the reverse of start-up.
+      for (const release of [...cleanup].reverse()) await release();
     }),
   };
 }

@@ -1,59 +1,123 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import cors, { type CorsOptions } from 'cors';
 import { ErrorCode, HttpError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { paramsFromJson, paramsFromSearch, searchFromParams, type GraphQLParams } from './graphql-params.js';
+import type { Route } from './listen.js';
+import { COMPRESSED_ENCODINGS, readJsonBody, type ContentEncoding } from './read-body.js';
 
-export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export { listen, type Listening, type ListenOptions, type Route } from './listen.js';
+
+/** One GraphQL request that passed every HTTP-level check. */
+export interface HttpGraphQLRequest {
+  req: IncomingMessage;
+  method: 'GET' | 'POST';
+  /** The body's bytes as received after decompression (empty for GET): what a signature covers. */
+  rawBody: Buffer;
+  params: GraphQLParams;
+  /** Aborted when the client goes away before its answer is written. */
+  signal: AbortSignal;
+}
+
+/** What `prepare` hands on to Apollo Server: the request's context and, if it rewrote them, the params to run. */
+export interface Prepared<Ctx> {
+  context: Ctx;
+  params?: GraphQLParams;
+}
+
+export interface HttpLimits {
+  /** Largest request body, after decompression. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Most request headers a request may carry; more is HTTP 431. Default 100 (Apollo Router's). */
+  maxHeaders: number;
+  /** Content encodings a body may arrive in (decompressed under `maxBodyBytes`). Default gzip, x-gzip, deflate, br. */
+  encodings: readonly ContentEncoding[];
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxBodyBytes: 1024 * 1024, maxHeaders: 100, encodings: COMPRESSED_ENCODINGS };
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   apollo: ApolloServer<Ctx>;
-  /** Builds the per-request context from the request and its raw body; throw an HttpError to refuse it. */
-  context: (req: IncomingMessage, rawBody: Buffer) => Promise<Ctx> | Ctx;
-  /** Largest accepted request body. Default 1 MiB. */
-  maxBodyBytes?: number;
+  /**
+   * Runs once the request passed the HTTP checks and before Apollo Server sees it: it may refuse
+   * the request (throw an HttpError), rewrite the params, and builds the context.
+   */
+  prepare: (request: HttpGraphQLRequest) => Promise<Prepared<Ctx>> | Prepared<Ctx>;
+  limits?: Partial<HttpLimits>;
+  /** Cross-origin requests: the `cors` package's options, or false to send no CORS headers (same-origin only). Default false. */
+  cors?: CorsOptions | false;
   /** Extra GET routes (health, readiness), matched on the exact path. */
   routes?: Record<string, Route>;
   logger: Logger;
 }
 
 /**
- * The HTTP front of every Meshgate service: `node:http` straight into Apollo Server's
- * `executeHTTPGraphQLRequest`, with body limits and JSON errors, and no framework in between.
+ * The HTTP front of every Meshgate service, on `node:http`: header count, CORS, CSRF prevention,
+ * methods, body size, encoding and content type (read-body.ts), the GraphQL request's shape
+ * (graphql-params.ts), then `prepare` and Apollo Server's `executeHTTPGraphQLRequest`. Every
+ * refusal is JSON with a status and a code; nothing unexpected leaves as more than
+ * "Internal server error".
  */
 export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpOptions<Ctx>): Route {
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const routes = options.routes ?? {};
+  const applyCors = options.cors ? cors(options.cors) : undefined;
   return async (req, res) => {
-    const url = req.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     try {
+      // rawHeaders lists names and values in turn.
+      const headerCount = req.rawHeaders.length / 2;
+      if (headerCount > limits.maxHeaders) {
+        throw new HttpError(431, ErrorCode.RequestHeaderFieldsTooLarge, `Request has ${headerCount} headers; the limit is ${limits.maxHeaders}`, {}, { limit: limits.maxHeaders });
+      }
+      const url = req.url ?? '/';
+      const queryStart = url.indexOf('?');
+      const path = queryStart === -1 ? url : url.slice(0, queryStart);
+      if (applyCors && (await corsAnswered(applyCors, req, res))) return;
       const route = routes[path];
       if (route && (req.method === 'GET' || req.method === 'HEAD')) return await route(req, res);
-      if (path !== '/graphql') throw new HttpError(404, ErrorCode.NotFound, `No route for ${req.method} ${path}: GraphQL is served at /graphql`);
-      const rawBody = req.method === 'POST' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
-      // The caller is checked first (credential, signature): a refused request learns nothing more.
-      const context = await options.context(req, rawBody);
-      const body = req.method === 'POST' ? parseJsonBody(req, rawBody) : undefined;
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (path !== '/graphql') throw new HttpError(404, ErrorCode.NotFound, `No route for ${req.method} ${path.slice(0, 200)}: GraphQL is served at /graphql`);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { allow: 'GET, POST, OPTIONS' }).end();
+        return;
       }
+      if (req.method !== 'GET' && req.method !== 'POST') {
+        throw new HttpError(405, ErrorCode.MethodNotAllowed, `Method ${String(req.method).slice(0, 20)} is not allowed on /graphql: expected GET or POST`, { allow: 'GET, POST' });
+      }
+      const search = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+      if (req.method === 'GET' && wantsLandingPage(req, search)) {
+        await writeResponse(res, await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, 'GET', '', undefined), context: noContext }));
+        return;
+      }
+      let request: HttpGraphQLRequest;
+      if (req.method === 'GET') {
+        checkGetCsrf(req);
+        request = { req, method: 'GET', rawBody: Buffer.alloc(0), params: paramsFromSearch(search), signal: controller.signal };
+      } else {
+        const rawBody = await readJsonBody(req, { maxBytes: limits.maxBodyBytes, encodings: limits.encodings });
+        request = { req, method: 'POST', rawBody, params: paramsFromJson(rawBody), signal: controller.signal };
+      }
+      const prepared = await options.prepare(request);
+      const params = prepared.params ?? request.params;
       const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: queryStart === -1 ? '' : url.slice(queryStart), body },
-        context: async () => context,
+        httpGraphQLRequest: request.method === 'GET' ? apolloRequest(req, 'GET', searchFromParams(params), undefined) : apolloRequest(req, 'POST', '', params),
+        context: async () => prepared.context,
       });
       await writeResponse(res, response);
     } catch (error) {
       if (error instanceof HttpError) {
-        res.writeHead(error.status, { 'content-type': 'application/json', ...error.headers }).end(error.toBody());
+        if (!req.complete) lingerThenClose(req);
+        if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', ...error.headers }).end(error.toBody());
         return;
       }
       options.logger.error({ err: error }, 'unhandled error while serving a request');
       if (!res.headersSent) {
         res
-          .writeHead(500, { 'content-type': 'application/json' })
+          .writeHead(500, { 'content-type': 'application/json; charset=utf-8' })
           .end(new HttpError(500, ErrorCode.InternalServerError, 'Internal server error').toBody());
       } else {
         res.destroy();
@@ -62,7 +126,76 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
   };
 }
 
+/** How long, and how many more bytes, a refused request's body is read (and dropped) after its answer. */
+const LINGER = { ms: 2000, bytes: 8 * 1024 * 1024 };
+
+/**
+ * A request refused before its body was read (too large, wrong encoding, too many headers) is
+ * still sending it. Closing at once would make the kernel answer the rest with a reset, which
+ * can destroy the refusal before the client reads it; so the rest is read and dropped for a
+ * bounded time and size (a "lingering close", as nginx and Apache do), then the connection is cut.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  let dropped = 0;
+  const cut = setTimeout(() => req.socket.destroy(), LINGER.ms);
+  cut.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER.bytes) req.socket.destroy();
+  });
+  req.once('end', () => clearTimeout(cut));
+  req.once('close', () => clearTimeout(cut));
+  req.resume();
+}
+
+const noContext = async (): Promise<never> => {
+  throw new Error('the landing page needs no GraphQL context');
+};
+
+/** A browser opening the endpoint: Apollo Server answers with its landing page, not an operation. */
+function wantsLandingPage(req: IncomingMessage, search: URLSearchParams): boolean {
+  return !search.has('query') && !search.has('extensions') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Apollo Server's CSRF prevention for GET, applied before anything else runs: a GET is something
+ * a page on another site can make a browser send, so it must carry a header no simple request
+ * can (`apollo-require-preflight` or `x-apollo-operation-name`), and no content type other than
+ * JSON (GHSA-9q82-xgwf-vj6h). POST bodies are already required to be application/json.
+ */
+function checkGetCsrf(req: IncomingMessage): void {
+  const type = req.headers['content-type'];
+  if (type !== undefined && type.split(';')[0].trim().toLowerCase() !== 'application/json') {
+    throw new HttpError(415, ErrorCode.UnsupportedMediaType, `Unsupported content-type "${type.slice(0, 100)}" on a GET request: send none, or application/json`);
+  }
+  const preflighted = ['apollo-require-preflight', 'x-apollo-operation-name'].some((name) => (req.headers[name] ?? '') !== '');
+  if (!preflighted) {
+    throw new HttpError(
+      400,
+      ErrorCode.CsrfPrevention,
+      'This GET request may be a cross-site request forgery: send it with an "apollo-require-preflight: true" or "x-apollo-operation-name" header, or as a POST with content-type application/json',
+    );
+  }
+}
+
+function corsAnswered(middleware: ReturnType<typeof cors>, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  // The middleware ends preflight requests itself; anything else continues with the CORS headers set.
+  return new Promise((resolve, reject) => {
+    middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve(false)));
+    if (res.writableEnded) resolve(true);
+  });
+}
+
+function apolloRequest(req: IncomingMessage, method: 'GET' | 'POST', search: string, body: GraphQLParams | undefined) {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return { method, headers, search, body };
+}
+
 async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  if (res.destroyed) return;
   const headers: Record<string, string> = {};
   for (const [key, value] of response.headers) headers[key] = value;
   res.writeHead(response.status ?? 200, headers);
@@ -74,74 +207,6 @@ async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse)
   res.end();
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    return Promise.reject(new HttpError(413, ErrorCode.BadRequest, `Request body is ${declared} bytes; the limit is ${limit}`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, ErrorCode.BadRequest, `Request body exceeds the limit of ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json') && !type.startsWith('application/graphql-response+json')) {
-    throw new HttpError(
-      415,
-      ErrorCode.BadRequest,
-      `Unsupported content-type "${type || '(none)'}": expected application/json`,
-    );
-  }
-  if (raw.length === 0) throw new HttpError(400, ErrorCode.BadRequest, 'Empty request body: expected a JSON object with a "query"');
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, ErrorCode.BadRequest, `Request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-export interface Listening {
-  server: Server;
-  url: string;
-  port: number;
-  /** Stops accepting connections, closes idle keep-alive sockets, waits for in-flight requests. */
-  close(): Promise<void>;
-}
-
-/** Listens on `port` (0 picks a free one) and reports the URL actually bound. */
-export async function listen(handler: Route, port: number, host = '127.0.0.1'): Promise<Listening> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handler(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return {
-    server,
-    url: `http://${shownHost}:${bound}/graphql`,
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, isDeliberateCode, withoutSuggestions } from '../errors.js';
 import type { Logger } from '../logging.js';
 
 /**
@@ -9,8 +9,7 @@ import type { Logger } from '../logging.js';
  */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (code !== undefined && code !== ErrorCode.InternalServerError) return formatted;
+    if (isDeliberateCode(formatted.extensions?.code)) return { ...formatted, message: withoutSuggestions(formatted.message) };
     logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error in resolver');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
   };

@@ -81,6 +81,8 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     formatError: maskUnexpectedErrors(options.logger),
     includeStacktraceInErrorResponses: false,
+    // "Did you mean …?" would tell a caller the schema's names.
+    hideSchemaDetailsFromClientErrors: true,
     logger: options.logger,
     // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
     // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
@@ -89,10 +91,13 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
   await apollo.start();
   const handler = createGraphQLHttpHandler({
     apollo,
-    context: async (req, rawBody) => {
+    // The signature is checked before anything else: a request that is not the gateway's learns nothing more.
+    prepare: async ({ req, rawBody }) => {
       const principal = authenticate(options.signatures, req, rawBody);
-      return { ...(await options.context({ principal, req, rawBody })), principal };
+      return { context: { ...(await options.context({ principal, req, rawBody })), principal } };
     },
+    // Only the gateway calls a subgraph, and it never compresses: anything else is refused with 415.
+    limits: { encodings: [] },
     logger: options.logger,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name }),
@@ -105,12 +110,14 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
           await options.db.query('SELECT 1');
           sendJson(res, 200, { status: 'ready', service: options.name, database: options.db.backend });
         } catch (error) {
-          sendJson(res, 503, { status: 'unavailable', service: options.name, reason: (error as Error).message });
+          // The detail (a host name, a data folder) is for the operator's log, not for whoever asks.
+          options.logger.warn({ err: error }, 'readiness check: the database does not answer');
+          sendJson(res, 503, { status: 'unavailable', service: options.name, reason: 'the database does not answer' });
         }
       },
     },
   });
-  const listening = await listen(handler, options.port, options.host);
+  const listening = await listen(handler, options.port, { host: options.host });
   options.logger.debug({ url: listening.url }, 'subgraph listening');
   return {
     name: options.name,

@@ -49,6 +49,9 @@ export interface FixtureMesh {
 
 // ---- Static data -----------------------------------------------------------------------------
 
+/** What `Query.brokenInfo`'s resolver throws: an unplanned failure naming a host and a file. */
+export const LEAKY_MESSAGE = 'connect ECONNREFUSED 10.0.0.5:5432 while reading /srv/catalog/secrets.env';
+
 export const PRODUCTS = [
   { id: '1', sku: 'SKU-1', name: 'Widget', unitCost: 2.5, internalCode: 'W-INT', supplier: { name: 'Acme' } },
   { id: '2', sku: 'SKU-2', name: 'Gadget', unitCost: 4, internalCode: 'G-INT', supplier: { name: 'Globex' } },
@@ -80,6 +83,9 @@ const catalogResolvers: Resolvers = {
     secretCode: () => 'S3CR3T',
     riskLevel: () => 'HIGH',
     publicInfo: () => 'Welcome',
+    brokenInfo: () => {
+      throw new Error(LEAKY_MESSAGE);
+    },
   },
   Post: { __resolveType: (post: { __typename: string }) => post.__typename },
   Product: {

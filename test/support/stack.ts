@@ -20,7 +20,26 @@ export interface TestStack {
 export async function startTestStack(overrides: Partial<GatewayConfig> = {}, deps: { logger?: Logger } = {}): Promise<TestStack> {
   const started = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
   const subgraphs = Object.fromEntries(started.map((s) => [s.subgraph.name, s]));
-  const urls = Object.fromEntries(started.map((s) => [s.subgraph.name, s.subgraph.url]));
+  let gateway: RunningGateway;
+  try {
+    gateway = await startTestGateway(subgraphs, overrides, deps);
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+  return {
+    gateway,
+    subgraphs,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(started.map((s) => s.stop()));
+    },
+  };
+}
+
+/** A gateway (port 0) composing the demo contracts over subgraphs already running, e.g. a second one with other settings. */
+export async function startTestGateway(subgraphs: Record<string, TestSubgraph>, overrides: Partial<GatewayConfig> = {}, deps: { logger?: Logger } = {}): Promise<RunningGateway> {
+  const urls = Object.fromEntries(Object.values(subgraphs).map((s) => [s.subgraph.name, s.subgraph.url]));
   const config: GatewayConfig = {
     ...loadGatewayConfig({ MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET }),
     port: 0,
@@ -36,13 +55,5 @@ export async function startTestStack(overrides: Partial<GatewayConfig> = {}, dep
     // Overridden URLs send a subgraph's traffic elsewhere (e.g. to a server that hangs).
     subgraphUrls: { ...urls, ...overrides.subgraphUrls },
   };
-  const gateway = await createGateway(config, { logger: deps.logger ?? createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent') });
-  return {
-    gateway,
-    subgraphs,
-    stop: async () => {
-      await gateway.stop();
-      await Promise.all(started.map((s) => s.stop()));
-    },
-  };
+  return createGateway(config, { logger: deps.logger ?? createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent') });
 }

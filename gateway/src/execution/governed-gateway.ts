@@ -18,11 +18,15 @@ import type { PreparedSupergraph } from '../supergraph/security-features.js';
 import type { Masker } from '../governance/masking.js';
 import type { DeniedSelection } from '../governance/authorize-operation.js';
 
-/** What the gateway's context carries for governance, built once per HTTP request. */
+/** What the gateway's context carries, built once per HTTP request by the pipeline. */
 export interface GovernedContext {
   principal: Principal;
   /** Which of the supergraph's requirements this caller meets; its key keys the filter cache. */
   satisfied: SatisfiedSet;
+  /** Aborted when the client goes away: the subgraph calls made for it are cancelled (subgraph-client.ts). */
+  signal?: AbortSignal;
+  /** What the pipeline's stages add to the response's `extensions` (e.g. the cost estimate). */
+  extensions?: Record<string, unknown>;
 }
 
 export interface GovernanceDependencies {
@@ -61,8 +65,18 @@ export function governGateway(inner: GatewayInterface, deps: GovernanceDependenc
     stop: () => inner.stop(),
     load: async (options) => {
       const loaded = await inner.load(options);
-      return { ...loaded, executor: loaded.executor && governExecutor(loaded.executor, deps) };
+      return { ...loaded, executor: loaded.executor && withStageExtensions(governExecutor(loaded.executor, deps)) };
     },
+  };
+}
+
+/** Adds what the pipeline's stages put in `context.extensions` (e.g. the cost estimate) to every result. */
+function withStageExtensions(execute: GatewayExecutor): GatewayExecutor {
+  return async (rc) => {
+    const result = await execute(rc);
+    const added = (rc.context as Partial<GovernedContext>).extensions;
+    if (!added || Object.keys(added).length === 0) return result;
+    return { ...result, extensions: { ...result.extensions, ...added } };
   };
 }
 

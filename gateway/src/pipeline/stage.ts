@@ -2,14 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../../../shared/logging.js';
 import type { Principal } from '../../../shared/principal.js';
+import type { GraphQLParams } from '../../../shared/http/graphql-params.js';
 
-/** The GraphQL request as the client sent it: a JSON body (POST) or the query string (GET). */
-export interface GraphQLParams {
-  query?: string;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | null;
-  extensions?: Record<string, unknown> | null;
-}
+export type { GraphQLParams };
 
 /**
  * One request on its way through the gateway's pipeline (see stages.ts). Each stage reads what
@@ -41,4 +36,6 @@ export interface GatewayRequest {
 export interface Stage {
   readonly name: string;
   run(request: GatewayRequest): void | Promise<void>;
+  /** Releases what the stage holds (a Redis connection); called once when the gateway stops. */
+  close?(): Promise<void>;
 }
