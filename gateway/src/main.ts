@@ -45,4 +45,19 @@ function warnAboutUnsafeSettings(config: GatewayConfig, logger: Logger): void {
   }
   if (config.authorization.dryRun) logger.warn('AUTHZ_DRY_RUN is on: authorization reports what it would deny and denies nothing');
   if (!config.authorization.enabled) logger.warn('AUTHZ_ENABLED=false: @authenticated, @requiresScopes and @policy are NOT enforced');
+  const { parse, limits } = config.operationLimits;
+  const disabled = Object.entries({
+    OPERATION_MAX_TOKENS: parse.maxTokens,
+    OPERATION_MAX_RECURSION: parse.maxRecursion,
+    OPERATION_MAX_DEPTH: limits.maxDepth,
+    OPERATION_MAX_ALIASES: limits.maxAliases,
+    OPERATION_MAX_ROOT_FIELDS: limits.maxRootFields,
+    OPERATION_MAX_DIRECTIVES: limits.maxDirectives,
+    OPERATION_MAX_TOTAL_DIRECTIVES: limits.maxTotalDirectives,
+    OPERATION_MAX_SELECTIONS: limits.maxSelections,
+  }).filter(([, value]) => value === 0);
+  if (disabled.length) logger.warn(`${disabled.map(([name]) => name).join(', ')}=0: ${disabled.length === 1 ? 'that limit is' : 'those limits are'} off, so a crafted operation can cost the gateway what the limit was there to bound`);
+  if (config.demandControl.mode === 'off') logger.warn('COST_MODE=off: operations are not refused for their estimated cost');
+  if (config.subgraphErrors === 'expose') logger.warn('SUBGRAPH_ERRORS=expose: subgraphs\' error messages and extensions reach clients as the subgraphs wrote them');
+  if (config.introspection && process.env.NODE_ENV === 'production') logger.warn('GATEWAY_INTROSPECTION=true in production: anyone can read the whole schema');
 }

@@ -28,6 +28,11 @@ describe('gateway configuration from the environment', () => {
     [{ GATEWAY_INTROSPECTION: 'maybe' }, 'GATEWAY_INTROSPECTION: expected true or false (got "maybe")'],
     [{ SUBGRAPH_DEDUPLICATION: 'on' }, 'SUBGRAPH_DEDUPLICATION: expected true or false (got "on")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ SUBGRAPH_ERRORS: 'show' }, 'SUBGRAPH_ERRORS: expected redact or expose (got "show")'],
+    [{ REQUEST_MAX_BODY_BYTES: '1MB' }, 'REQUEST_MAX_BODY_BYTES: expected a positive whole number (got "1MB")'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS: expected "*" or a comma list of origins such as https://app.example.com (scheme, host, optional port; no path), not app.example.com'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'not https://app.example.com/path'],
+    [{ CORS_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: 'true' }, 'CORS_ALLOW_CREDENTIALS: cannot be true while CORS_ORIGINS is "*"'],
   ])('rejects %j naming the variable and what was expected', (env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
     expect(() => loadGatewayConfig(env)).toThrow(message);
@@ -37,5 +42,32 @@ describe('gateway configuration from the environment', () => {
     expect(() => loadGatewayConfig({ GATEWAY_PORT: 'x', SUBGRAPH_CONNECTIONS: '0' })).toThrow(
       /GATEWAY_PORT: .*\n.*SUBGRAPH_CONNECTIONS: /,
     );
+  });
+
+  it('lists every wrong variable of every part at once (the second no longer waits for the first to be fixed)', () => {
+    const wrong = {
+      GATEWAY_PORT: 'x',
+      MESHGATE_SIGNATURE_MAX_AGE_SECONDS: 'soon',
+      JWT_CLOCK_SKEW_SECONDS: '-1',
+      OPERATION_MAX_DEPTH: 'deep',
+      COST_MODE: 'strict',
+      RATE_LIMIT_BURST: '10',
+      PERSISTED_OPERATIONS_SAFELIST: 'enforce',
+      SUBGRAPH_RETRIES: 'many',
+    };
+    let problems: readonly string[] = [];
+    try {
+      loadGatewayConfig(wrong);
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    const named = ['GATEWAY_PORT', 'MESHGATE_SIGNATURE_MAX_AGE_SECONDS', 'JWT_CLOCK_SKEW_SECONDS', 'OPERATION_MAX_DEPTH', 'COST_MODE', 'RATE_LIMIT_BURST', 'PERSISTED_OPERATIONS_SAFELIST', 'SUBGRAPH_RETRIES'];
+    expect(named.filter((name) => !problems.some((p) => p.startsWith(name) || p.includes(` ${name} `) || p.includes(name)))).toEqual([]);
+  });
+
+  it('turns introspection off by default in production, and lets the variable turn it back on', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'an-operator-secret-of-at-least-32-bytes!', MESHGATE_SUBGRAPH_SECRET: 'an-operator-secret-of-at-least-32-chars' };
+    expect(loadGatewayConfig(production).introspection).toBe(false);
+    expect(loadGatewayConfig({ ...production, GATEWAY_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 });
