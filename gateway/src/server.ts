@@ -77,7 +77,6 @@ async function serve(config: GatewayConfig, logger: Logger, sourceDescription: s
     introspection: config.introspection,
     formatError: formatGatewayError(logger, config.subgraphErrors),
     includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: true,
     // Persisted operations and APQ are the pipeline's (persisted-operations stage), before any parsing.
     persistedQueries: false,
     // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own

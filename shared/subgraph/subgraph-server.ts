@@ -81,8 +81,6 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     formatError: maskUnexpectedErrors(options.logger),
     includeStacktraceInErrorResponses: false,
-    // "Did you mean …?" would tell a caller the schema's names.
-    hideSchemaDetailsFromClientErrors: true,
     logger: options.logger,
     // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
     // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
