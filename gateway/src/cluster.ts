@@ -25,6 +25,8 @@ export interface ClusterOptions {
   stableAfterMs?: number;
   /** How long a worker may take to stop gracefully before it is killed. Default 15000 ms. */
   stopTimeoutMs?: number;
+  /** Added to every worker's environment (e.g. the signing key the primary generated, so all workers share it). Default none. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Called by a worker once its gateway listens: the primary counts it as ready. */
@@ -51,7 +53,7 @@ export function runPrimary(options: ClusterOptions): Promise<void> {
   const allReady = new Promise<void>((resolve) => (announce = resolve));
 
   const fork = (): void => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(options.env);
     worker.on('message', (message: unknown) => {
       if (!isReadyMessage(message) || stopping) return;
       ready.add(worker);

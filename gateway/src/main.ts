@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { main, stopOnSignal } from '../../shared/lifecycle.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
+import { signingWarnings, workerSigningEnv } from '../../shared/signing/signer-config.js';
 import { reportWorkerReady, runPrimary } from './cluster.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { DEVELOPMENT_SECRET } from './governance/authentication-config.js';
@@ -18,7 +19,8 @@ main(async () => {
     // Several processes write to the same stdout: each line says which one wrote it.
     const logger = createLogger('gateway', config.logLevel).child({ pid: process.pid });
     warnAboutUnsafeSettings(config, logger);
-    return runPrimary({ workers: config.workers, logger });
+    // A key generated at start-up is generated here, once: every worker signs with and publishes the same one.
+    return runPrimary({ workers: config.workers, logger, env: workerSigningEnv(config.signing) });
   }
   const logger = createLogger('gateway', config.logLevel);
   warnAboutUnsafeSettings(config, logger);
@@ -40,9 +42,7 @@ function warnAboutUnsafeSettings(config: GatewayConfig, logger: Logger): void {
   if (config.authentication.kind === 'hs256' && config.authentication.secret === DEVELOPMENT_SECRET) {
     logger.warn('JWT_SECRET is not set: accepting tokens signed with the public development secret (npm run token); set JWT_SECRET or JWT_JWKS_URL outside development');
   }
-  if (config.signing.development) {
-    logger.warn('MESHGATE_SUBGRAPH_SECRET is not set: signing subgraph requests with the public development secret; set a secret shared with the subgraphs outside development');
-  }
+  for (const warning of signingWarnings(config.signing)) logger.warn(warning);
   if (config.authorization.dryRun) logger.warn('AUTHZ_DRY_RUN is on: authorization reports what it would deny and denies nothing');
   if (!config.authorization.enabled) logger.warn('AUTHZ_ENABLED=false: @authenticated, @requiresScopes and @policy are NOT enforced');
   const { parse, limits } = config.operationLimits;

@@ -8,26 +8,18 @@ import { parse } from 'graphql';
 import type { Database } from '../db/database.js';
 import { ErrorCode, HttpError } from '../errors.js';
 import { createGraphQLHttpHandler, listen, sendJson } from '../http/graphql-http.js';
+import type { GraphQLParams } from '../http/graphql-params.js';
 import type { Logger } from '../logging.js';
 import { once } from '../once.js';
 import { ANONYMOUS, type Principal } from '../principal.js';
-import { signedContent, verifySubgraphRequest } from '../signing.js';
+import { carriesSignature } from '../signing/headers.js';
+import type { SignatureCheck } from '../signing/verifier-config.js';
+import { createRequestVerifier, type RequestVerifier } from '../signing/verifier.js';
+import { isContractRead } from './contract-request.js';
 import { maskUnexpectedErrors } from './format-error.js';
 
-/**
- * Whether a subgraph checks the gateway's signature. The options cannot be mixed: verifying
- * needs the secrets, not verifying needs nothing.
- */
-export type SignatureCheck =
-  | {
-      verify: true;
-      /** Shared with the gateway; any of them verifies (rotation). */
-      secrets: readonly string[];
-      /** Largest accepted clock distance of a signature. Default in config: 60. */
-      maxAgeSeconds: number;
-    }
-  /** Every request runs as ANONYMOUS. Only for tests whose gateway does not sign yet; never from configuration. */
-  | { verify: false };
+// Defined beside its loader (loadSignatureCheck); re-exported here, where subgraphs are built.
+export type { SignatureCheck };
 
 /** What a domain's context builder receives for one verified request. */
 export interface SubgraphRequest {
@@ -51,7 +43,10 @@ export interface SubgraphOptions<Ctx extends object> {
   db?: Database;
   /** Builds the per-request context (fresh loaders every time); called only after the signature is verified. */
   context: (request: SubgraphRequest) => Promise<Ctx> | Ctx;
-  /** Signature check of every `/graphql` request (`/health` and `/ready` stay open). */
+  /**
+   * Signature check of every `/graphql` request (`/health` and `/ready` stay open; so does an
+   * unsigned `{ _service { sdl } }`, see contract-request.ts). Ed25519 signatures must be for `name`.
+   */
   signatures: SignatureCheck;
   logger: Logger;
   /** Port to listen on; 0 picks a free one (tests). */
@@ -75,6 +70,8 @@ export interface RunningSubgraph {
  */
 export async function startSubgraph<Ctx extends object>(options: SubgraphOptions<Ctx>): Promise<RunningSubgraph> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
+  // Built once: a remote JWKS is cached for the subgraph's whole life.
+  const verifier = createRequestVerifier(options.signatures, options.name);
   const apollo = new ApolloServer<SubgraphContext<Ctx>>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: options.resolvers }]),
     // Inline tracing only serves Apollo's hosted usage reporting, which Meshgate does not use.
@@ -90,8 +87,8 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
   const handler = createGraphQLHttpHandler({
     apollo,
     // The signature is checked before anything else: a request that is not the gateway's learns nothing more.
-    prepare: async ({ req, rawBody }) => {
-      const principal = authenticate(options.signatures, req, rawBody);
+    prepare: async ({ req, rawBody, params }) => {
+      const principal = await authenticate(verifier, req, rawBody, params);
       return { context: { ...(await options.context({ principal, req, rawBody })), principal } };
     },
     // Only the gateway calls a subgraph, and it never compresses: anything else is refused with 415.
@@ -131,15 +128,12 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
 /**
  * The caller of one request, or a 401 before anything else runs (no resolver, no SQL): a
  * subgraph answers only the gateway, so `_entities` and `_service` cannot be used to go around it.
+ * The one exception is an unsigned request that only reads the contract (`{ _service { sdl } }`),
+ * answered as ANONYMOUS so the registry can compare the running contract with the published one.
  */
-function authenticate(check: SignatureCheck, req: IncomingMessage, rawBody: Buffer): Principal {
-  if (!check.verify) return ANONYMOUS;
-  const verdict = verifySubgraphRequest({
-    headers: req.headers,
-    rawBody: signedContent(req.method ?? 'GET', req.url ?? '/', rawBody),
-    secret: check.secrets,
-    maxAgeSeconds: check.maxAgeSeconds,
-  });
+async function authenticate(verifier: RequestVerifier, req: IncomingMessage, rawBody: Buffer, params: GraphQLParams): Promise<Principal> {
+  if (!carriesSignature(req.headers) && isContractRead(params)) return ANONYMOUS;
+  const verdict = await verifier({ headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/', rawBody });
   if (!verdict.ok) throw new HttpError(401, ErrorCode.Forbidden, `Request refused: ${verdict.reason}`);
   return verdict.principal;
 }

@@ -1,5 +1,8 @@
 import { ANONYMOUS, type Principal } from '../../shared/principal.js';
-import { signSubgraphRequest, signedContent, type SigningSecrets } from '../../shared/signing.js';
+import { signEd25519, type SigningKey } from '../../shared/signing/ed25519.js';
+import { signedContent } from '../../shared/signing/headers.js';
+import { signHmac, type SigningSecrets } from '../../shared/signing/hmac.js';
+import { TEST_SIGNING_KEY } from './signing-keys.js';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
@@ -30,12 +33,31 @@ export async function postGraphQL<Data = Record<string, any>>(
   return parseResponse<Data>(url, response);
 }
 
-export interface SigningAs {
+/**
+ * How a test signs a request as the gateway would: Ed25519 for one subgraph (`audience`, with the
+ * test gateway key unless `key` is given), or HMAC with `secret` (MESHGATE_SIGNING=hmac).
+ */
+export type SigningAs = {
   /** Who the gateway vouches for. Default ANONYMOUS. */
   principal?: Principal;
-  secret: SigningSecrets;
   /** Clock of the signer in ms since the epoch (to sign stale or future requests). Default now. */
   now?: number;
+} & (
+  | {
+      /** The name of the subgraph the signature is for. */
+      audience: string;
+      /** Default the test gateway key (TEST_SIGNING_KEY). */
+      key?: SigningKey;
+    }
+  | { secret: SigningSecrets }
+);
+
+/** The signature headers for `content` (see `signedContent`), as `signing` says. */
+export function signatureHeaders(content: string | Uint8Array, signing: SigningAs): Record<string, string> {
+  const principal = signing.principal ?? ANONYMOUS;
+  return 'secret' in signing
+    ? signHmac({ body: content, principal, secret: signing.secret, now: signing.now })
+    : signEd25519({ body: content, principal, audience: signing.audience, key: signing.key ?? TEST_SIGNING_KEY, now: signing.now });
 }
 
 /** POSTs one operation straight to a subgraph, signed as the gateway would sign it. */
@@ -46,8 +68,7 @@ export async function postSigned<Data = Record<string, any>>(
   signing: SigningAs,
 ): Promise<GraphQLResponse<Data>> {
   const body = JSON.stringify({ query, variables });
-  const headers = signSubgraphRequest({ body, principal: signing.principal ?? ANONYMOUS, secret: signing.secret, now: signing.now });
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signatureHeaders(body, signing) }, body });
   return parseResponse<Data>(url, response);
 }
 
@@ -59,10 +80,7 @@ export async function getGraphQL<Data = Record<string, any>>(url: string, query:
     // Apollo Server's CSRF prevention accepts a GET only with a non-simple header.
     'apollo-require-preflight': 'true',
   };
-  if (signing) {
-    const content = signedContent('GET', target.pathname + target.search, '');
-    Object.assign(headers, signSubgraphRequest({ body: content, principal: signing.principal ?? ANONYMOUS, secret: signing.secret, now: signing.now }));
-  }
+  if (signing) Object.assign(headers, signatureHeaders(signedContent('GET', target.pathname + target.search, ''), signing));
   return parseResponse<Data>(url, await fetch(target, { headers }));
 }
 

@@ -1,16 +1,11 @@
-import { PUBLIC_SECRETS } from './config/public-secrets.js';
 import { createHash, createHmac } from 'node:crypto';
-import { ConfigError } from './config/env.js';
-import { ANONYMOUS, type Principal } from './principal.js';
-import {
-  DEVELOPMENT_SUBGRAPH_SECRET,
-  SIGNATURE_HEADERS,
-  loadSigningConfig,
-  signSubgraphRequest,
-  signedContent,
-  verifySubgraphRequest,
-  type VerifyOptions,
-} from './signing.js';
+import { ConfigError } from '../config/env.js';
+import { PUBLIC_SECRETS } from '../config/public-secrets.js';
+import { ANONYMOUS, type Principal } from '../principal.js';
+import { SIGNATURE_HEADERS, signedContent } from './headers.js';
+import { DEVELOPMENT_SUBGRAPH_SECRET, signHmac, verifyHmac, type HmacVerifyOptions } from './hmac.js';
+import { loadSigningConfig } from './signer-config.js';
+import { loadSignatureCheck } from './verifier-config.js';
 
 const SECRET = 'first-secret-of-at-least-32-characters';
 const OTHER = 'other-secret-of-at-least-32-characters';
@@ -19,12 +14,12 @@ const BODY = '{"query":"{ products { id } }"}';
 const ANALYST: Principal = { authenticated: true, subject: 'ana', scopes: ['read:inventory'], claims: { sub: 'ana', scope: 'read:inventory' } };
 
 const signed = (over: { body?: string; principal?: Principal; secret?: string | string[]; now?: number } = {}) =>
-  signSubgraphRequest({ body: over.body ?? BODY, principal: over.principal ?? ANALYST, secret: over.secret ?? SECRET, now: over.now ?? NOW });
+  signHmac({ body: over.body ?? BODY, principal: over.principal ?? ANALYST, secret: over.secret ?? SECRET, now: over.now ?? NOW });
 
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-describe('verifySubgraphRequest', () => {
-  type Case = [name: string, change: Partial<VerifyOptions>, expected: { principal: Principal } | { reason: RegExp }];
+describe('verifyHmac', () => {
+  type Case = [name: string, change: Partial<HmacVerifyOptions>, expected: { principal: Principal } | { reason: RegExp }];
   const cases: Case[] = [
     ['a request signed now', {}, { principal: ANALYST }],
     ['an anonymous request', { headers: signed({ principal: ANONYMOUS }) }, { principal: ANONYMOUS }],
@@ -45,14 +40,14 @@ describe('verifySubgraphRequest', () => {
     ['a signature dated 61 s in the future', { now: NOW - 61_000 }, { reason: /^signature is dated 61 s in the future; the limit is 60 s$/ }],
     ['a stricter max age', { now: NOW + 11_000, maxAgeSeconds: 10 }, { reason: /^signature is 11 s old; the limit is 10 s$/ }],
     ['a malformed timestamp', { headers: { ...signed(), [SIGNATURE_HEADERS.timestamp]: 'yesterday' } }, { reason: /malformed x-meshgate-timestamp "yesterday": expected whole seconds/ }],
-    ['an unversioned signature', { headers: { ...signed(), [SIGNATURE_HEADERS.signature]: signed()[SIGNATURE_HEADERS.signature].slice(3) } }, { reason: /expected "v1=" and 64 hex digits/ }],
+    ['an unversioned signature', { headers: { ...signed(), [SIGNATURE_HEADERS.signature]: signed()[SIGNATURE_HEADERS.signature].slice(3) } }, { reason: /expected "v1=" and 64 hex digits \(MESHGATE_SIGNING=hmac\)/ }],
     ['rotation: signed with the old secret, verified with new and old', { secret: [OTHER, SECRET] }, { principal: ANALYST }],
     ['rotation: signed with the new secret (the first of the list)', { headers: signed({ secret: [OTHER, SECRET] }), secret: [OTHER] }, { principal: ANALYST }],
     ['rotation: the old secret retired', { headers: signed({ secret: [OTHER, SECRET] }), secret: [SECRET] }, { reason: /^signature does not match/ }],
   ];
 
   it.each(cases)('%s', (_name, change, expected) => {
-    const verdict = verifySubgraphRequest({ headers: signed(), rawBody: BODY, secret: SECRET, now: NOW, ...change });
+    const verdict = verifyHmac({ headers: signed(), rawBody: BODY, secret: SECRET, now: NOW, ...change });
     if ('principal' in expected) expect(verdict).toEqual({ ok: true, principal: expected.principal });
     else expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(expected.reason) });
   });
@@ -73,7 +68,7 @@ describe('verifySubgraphRequest', () => {
     ['a principal of the wrong shape', token({ authenticated: 'yes', scopes: [], claims: {} })],
     ['a principal that is not JSON', Buffer.from('not json').toString('base64url')],
   ])('refuses %s even when correctly signed', (_name, principalToken) => {
-    expect(verifySubgraphRequest({ headers: signByHand(principalToken), rawBody: BODY, secret: SECRET, now: NOW })).toEqual({
+    expect(verifyHmac({ headers: signByHand(principalToken), rawBody: BODY, secret: SECRET, now: NOW })).toEqual({
       ok: false,
       reason: 'x-meshgate-principal is not base64url JSON of a Principal ({ authenticated, subject?, scopes, claims })',
     });
@@ -81,7 +76,7 @@ describe('verifySubgraphRequest', () => {
 
   it('refuses to sign or verify without a secret', () => {
     expect(() => signed({ secret: [] })).toThrow('at least one non-empty secret, got an empty list');
-    expect(() => verifySubgraphRequest({ headers: signed(), rawBody: BODY, secret: [''] })).toThrow('got an empty secret');
+    expect(() => verifyHmac({ headers: signed(), rawBody: BODY, secret: [''] })).toThrow('got an empty secret');
   });
 });
 
@@ -96,7 +91,10 @@ describe('signedContent', () => {
   });
 });
 
-describe('loadSigningConfig', () => {
+// The same variables configure both sides: the gateway signs with the first secret, subgraphs verify with all.
+const HMAC = { MESHGATE_SIGNING: 'hmac' };
+
+describe('HMAC configuration: loadSigningConfig (gateway) and loadSignatureCheck (subgraphs)', () => {
   it.each([
     ['nothing set: the development secret', {}, { secrets: [DEVELOPMENT_SUBGRAPH_SECRET], maxAgeSeconds: 60, development: true }],
     ['one secret', { MESHGATE_SUBGRAPH_SECRET: SECRET }, { secrets: [SECRET], maxAgeSeconds: 60, development: false }],
@@ -104,23 +102,39 @@ describe('loadSigningConfig', () => {
     ['a max age', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: '15' }, { secrets: [DEVELOPMENT_SUBGRAPH_SECRET], maxAgeSeconds: 15, development: true }],
     ['production with a secret', { NODE_ENV: 'production', MESHGATE_SUBGRAPH_SECRET: SECRET }, { secrets: [SECRET], maxAgeSeconds: 60, development: false }],
   ])('%s', (_name, env, expected) => {
-    expect(loadSigningConfig(env)).toEqual(expected);
+    const { maxAgeSeconds, ...signer } = expected;
+    expect(loadSigningConfig({ ...HMAC, ...env })).toEqual({ mode: 'hmac', ...signer });
+    expect(loadSignatureCheck({ ...HMAC, ...env })).toEqual({ verify: true, mode: 'hmac', maxAgeSeconds, ...signer });
   });
 
   it.each([
     ['production without a secret', { NODE_ENV: 'production' }, /MESHGATE_SUBGRAPH_SECRET: expected the secret\(s\).*refused when NODE_ENV=production/],
     ['a short secret, not echoed', { MESHGATE_SUBGRAPH_SECRET: `${SECRET},short-secret` }, /at least 32 characters each \(#2 has 12; value not shown\)/],
-    ['a zero max age', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: '0' }, /MESHGATE_SIGNATURE_MAX_AGE_SECONDS: expected a positive whole number/],
     ...[...PUBLIC_SECRETS].map((secret): [string, Record<string, string>, RegExp] => [
       `production with the public secret ${secret} in the rotation list`,
       { NODE_ENV: 'production', MESHGATE_SUBGRAPH_SECRET: `${SECRET},${secret}` },
       /MESHGATE_SUBGRAPH_SECRET: #2 is a secret printed in this repository/,
     ]),
+  ])('both refuse %s', (_name, env, message) => {
+    for (const load of [() => loadSigningConfig({ ...HMAC, ...env }), () => loadSignatureCheck({ ...HMAC, ...env })]) {
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(message);
+      expect(load).not.toThrow('short-secret');
+    }
+  });
+
+  it.each([
+    ['a zero max age', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: '0' }, /MESHGATE_SIGNATURE_MAX_AGE_SECONDS: expected a positive whole number/],
     ['a wrong max age and a short secret, both at once', { MESHGATE_SIGNATURE_MAX_AGE_SECONDS: 'x', MESHGATE_SUBGRAPH_SECRET: 'short-secret' }, /MAX_AGE_SECONDS: expected a positive whole number[\s\S]*at least 32 characters each/],
-  ])('refuses %s', (_name, env, message) => {
-    const load = () => loadSigningConfig(env);
+    ['a JWKS URL, which HMAC does not use', { MESHGATE_GATEWAY_JWKS_URL: 'http://gateway:4000/.well-known/jwks.json' }, /MESHGATE_GATEWAY_JWKS_URL: is set, but MESHGATE_SIGNING=hmac/],
+  ])('a subgraph refuses %s', (_name, env, message) => {
+    const load = () => loadSignatureCheck({ ...HMAC, ...env });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(message);
     expect(load).not.toThrow('short-secret');
+  });
+
+  it('the gateway refuses a signing key next to MESHGATE_SIGNING=hmac', () => {
+    expect(() => loadSigningConfig({ ...HMAC, MESHGATE_SIGNING_KEY_FILE: '/run/secrets/key' })).toThrow(/MESHGATE_SIGNING_KEY_FILE: is set, but MESHGATE_SIGNING=hmac/);
   });
 });
