@@ -6,6 +6,8 @@
 export const ErrorCode = {
   /** The credential is missing where required, malformed, expired or not trusted. */
   AuthError: 'AUTH_ERROR',
+  /** The same refusal in Apollo Server's words; the registry's API uses it (HTTP 401). */
+  Unauthenticated: 'UNAUTHENTICATED',
   /** A field or type was removed because the caller may not read it. */
   UnauthorizedFieldOrType: 'UNAUTHORIZED_FIELD_OR_TYPE',
   /** A subgraph did not answer, answered late, or answered with an HTTP error. */

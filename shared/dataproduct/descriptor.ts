@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { Kind, parse, type DocumentNode } from 'graphql';
 import { parseDocument } from 'yaml';
-import type { DomainInfo } from '../domains.js';
-import { subgraphDir } from '../paths.js';
 
 /**
  * A domain's `dataproduct.yaml`, as validated by `descriptor-schema.json` (which documents
@@ -14,10 +12,14 @@ import { subgraphDir } from '../paths.js';
 export interface DataProductDescriptor {
   apiVersion: 'meshgate.dev/v1';
   kind: 'DataProduct';
-  /** The subgraph's registered name (shared/domains.ts). */
+  /** The subgraph's name in the supergraph and the registry; also its folder, `subgraphs/<name>/`. */
   name: string;
   domain: string;
   description: string;
+  /** Default `experimental` (see LIFECYCLE_ORDER). */
+  lifecycle?: Lifecycle;
+  /** Where the gateway reaches the subgraph; `meshgate publish` uses it unless `--url` is given. */
+  routingUrl?: string;
   owner: { team: string; contact: string; channel: string };
   purpose: string;
   consumers: string[];
@@ -44,15 +46,19 @@ export interface DataProductDescriptor {
   }>;
 }
 
+/** A data product's lifecycle, in the order it moves; moving backwards weakens a promise. */
+export const LIFECYCLE_ORDER = ['experimental', 'active', 'deprecated', 'retired'] as const;
+export type Lifecycle = (typeof LIFECYCLE_ORDER)[number];
+
 export type FieldClassification = DataProductDescriptor['classification'][number];
 export type ClassificationLevel = FieldClassification['level'];
 export type DataCategory = FieldClassification['categories'][number];
 
 export const DESCRIPTOR_SCHEMA_URL = new URL('./descriptor-schema.json', import.meta.url);
 
-/** Where a domain keeps its descriptor: `subgraphs/<dir>/dataproduct.yaml`. */
-export function descriptorPath(domain: DomainInfo): string {
-  return join(subgraphDir(domain.dir), 'dataproduct.yaml');
+/** Where a data product keeps its descriptor: `<folder>/dataproduct.yaml`, next to `schema.graphql`. */
+export function descriptorPath(folder: string): string {
+  return join(folder, 'dataproduct.yaml');
 }
 
 let compiled: ValidateFunction<DataProductDescriptor> | undefined;
@@ -67,9 +73,21 @@ function validator(): ValidateFunction<DataProductDescriptor> {
   return compiled;
 }
 
+/** A descriptor that is not valid: `problems` lists each as `<json path>: <what was expected>, got <value>`. */
+export class DescriptorError extends Error {
+  constructor(
+    /** The file (or the name a caller gave the text, e.g. the registry's `<subgraph>/dataproduct.yaml`). */
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid data product descriptor ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'DescriptorError';
+  }
+}
+
 /**
- * Reads and validates one `dataproduct.yaml`. Throws one Error naming the file and listing every
- * problem as `<json path>: <what was expected>, got <value>`.
+ * Reads and validates one `dataproduct.yaml`. Throws a DescriptorError naming the file and listing
+ * every problem as `<json path>: <what was expected>, got <value>`.
  */
 export async function loadDescriptor(path: string): Promise<DataProductDescriptor> {
   let text: string;
@@ -78,25 +96,29 @@ export async function loadDescriptor(path: string): Promise<DataProductDescripto
   } catch (error) {
     throw new Error(`Cannot read data product descriptor ${path}: ${(error as Error).message}`);
   }
+  return parseDescriptor(text, path);
+}
+
+/**
+ * Validates a descriptor's YAML text, wherever it came from (a file, or a publish to the registry);
+ * `sourceName` names it in the error. Throws a DescriptorError listing every problem at once.
+ */
+export function parseDescriptor(text: string, sourceName: string): DataProductDescriptor {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
-    throw invalid(path, document.errors.map((e) => `$: expected valid YAML, got ${e.message.replace(/\s+/g, ' ').trim()}`));
+    throw new DescriptorError(sourceName, document.errors.map((e) => `$: expected valid YAML, got ${e.message.replace(/\s+/g, ' ').trim()}`));
   }
   const data: unknown = document.toJS();
   const validate = validator();
   if (!validate(data)) {
-    throw invalid(path, (validate.errors ?? []).map((error) => describeSchemaError(error, data)));
+    throw new DescriptorError(sourceName, (validate.errors ?? []).map((error) => describeSchemaError(error, data)));
   }
   const duplicates = [
     ...duplicatesOf(data.entities.map((e) => e.type), (i) => `$.entities[${i}].type`, 'each type listed once'),
     ...duplicatesOf(data.classification.map((c) => c.field), (i) => `$.classification[${i}].field`, 'each field classified once'),
   ];
-  if (duplicates.length > 0) throw invalid(path, duplicates);
+  if (duplicates.length > 0) throw new DescriptorError(sourceName, duplicates);
   return data;
-}
-
-function invalid(path: string, problems: string[]): Error {
-  return new Error(`Invalid data product descriptor ${path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 
 function duplicatesOf(values: string[], pathOf: (index: number) => string, expected: string): string[] {
@@ -182,14 +204,12 @@ function show(value: unknown): string {
 /**
  * Checks a valid descriptor against its subgraph's contract and registration: every classified
  * field exists, every entity exists with each listed `@key`, and `name` is the name under which
- * the subgraph's folder is registered in shared/domains.ts. Returns the problems; empty when consistent.
+ * the subgraph is published under (its folder's name, or the name given to the registry). Returns the problems; empty when consistent.
  */
-export function checkDescriptorAgainstSchema(descriptor: DataProductDescriptor, sdl: string, registeredName: string): string[] {
+export function checkDescriptorAgainstSchema(descriptor: DataProductDescriptor, sdl: string, publishedName: string): string[] {
   const problems: string[] = [];
-  if (descriptor.name !== registeredName) {
-    problems.push(
-      `$.name: expected ${show(registeredName)}, the name this subgraph is registered under in shared/domains.ts, got ${show(descriptor.name)}`,
-    );
+  if (descriptor.name !== publishedName) {
+    problems.push(`$.name: expected ${show(publishedName)}, the name this subgraph is published under, got ${show(descriptor.name)}`);
   }
   let document: DocumentNode;
   try {
@@ -283,11 +303,11 @@ export function sensitiveFields(descriptor: DataProductDescriptor): string[] {
 }
 
 /**
- * Loads a domain's descriptor (throws if it is malformed) and checks it against the domain's
- * schema.graphql and registration. Returns the problems; empty when consistent.
+ * Loads the descriptor of the data product in `folder` (throws if it is malformed) and checks it
+ * against the folder's schema.graphql and name. Returns the problems; empty when consistent.
  */
-export async function checkDataProduct(domain: DomainInfo): Promise<string[]> {
-  const descriptor = await loadDescriptor(descriptorPath(domain));
-  const sdl = await readFile(join(subgraphDir(domain.dir), 'schema.graphql'), 'utf8');
-  return checkDescriptorAgainstSchema(descriptor, sdl, domain.name);
+export async function checkDataProduct(folder: string, name = basename(folder)): Promise<string[]> {
+  const descriptor = await loadDescriptor(descriptorPath(folder));
+  const sdl = await readFile(join(folder, 'schema.graphql'), 'utf8');
+  return checkDescriptorAgainstSchema(descriptor, sdl, name);
 }
