@@ -17,7 +17,7 @@ import { createAuthenticator } from '../gateway/src/governance/authentication.js
 import { createAuthorizer } from '../gateway/src/governance/authorizer.js';
 import { loadConfigModule } from '../gateway/src/governance/config-module.js';
 import { evaluatePolicies } from '../gateway/src/governance/policies.js';
-import { composeContracts } from '../gateway/src/supergraph/compose-source.js';
+import { composeDataProducts } from '../gateway/src/supergraph/compose-source.js';
 import { prepareSupergraph } from '../gateway/src/supergraph/security-features.js';
 import { createHash } from 'node:crypto';
 import { parse } from 'graphql';
@@ -68,7 +68,7 @@ console.log(`  governance adds  mean ${(mean(results.on) - mean(results.off)).to
 
 // The governance work alone, per request, warm.
 const config = loadGatewayConfig({});
-const prepared = prepareSupergraph(await composeContracts(config.supergraph.kind === 'compose' ? config.supergraph.subgraphs : []));
+const prepared = prepareSupergraph((await composeDataProducts()).sdl);
 const authenticator = createAuthenticator(config.authentication);
 const authorizer = createAuthorizer(prepared);
 const policies = (await loadConfigModule(config.configModulePath)).policies ?? {};

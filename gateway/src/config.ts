@@ -7,29 +7,18 @@ import { loadRateLimitConfig } from './rate-limit/rate-limit-config.js';
 import { loadSubgraphResilienceConfig, type SubgraphResilienceOptions } from './execution/resilience-config.js';
 import type { RateLimitConfig } from './rate-limit/options.js';
 import { loadPersistedOperationsConfig, type PersistedOperationsConfig } from './persisted-operations/persisted-config.js';
-import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../../shared/domains.js';
-import { subgraphDir } from '../../shared/paths.js';
-import { loadSigningConfig, type SigningConfig } from '../../shared/signing.js';
+import { loadSigningConfig, type SigningConfig } from '../../shared/signing/signer-config.js';
 import { loadAuthenticationConfig } from './governance/authentication-config.js';
 import type { AuthenticationOptions } from './governance/authentication.js';
 import { REPO_ROOT } from '../../shared/paths.js';
+import { loadSupergraphConfig, type SupergraphConfig, type UsageReportingConfig } from './supergraph/supergraph-config.js';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 
-/** A subgraph the gateway routes to. */
-export interface SubgraphEndpoint {
-  name: string;
-  url: string;
-}
+/** The gateway's port unless GATEWAY_PORT says otherwise. */
+export const GATEWAY_DEFAULT_PORT = 4000;
 
-/**
- * Where the supergraph comes from; the two are exclusive.
- * - `compose`: compose the subgraphs' `schema.graphql` contracts at start-up (the default).
- * - `file`: read a supergraph composed ahead of time.
- */
-export type SupergraphConfig =
-  | { kind: 'compose'; subgraphs: readonly (SubgraphEndpoint & { schemaPath: string })[] }
-  | { kind: 'file'; path: string };
+export type { RegistryEndpoint, SupergraphConfig, UsageReportingConfig } from './supergraph/supergraph-config.js';
 
 export interface GatewayConfig {
   /** Port of the public endpoint; 0 picks a free one. Default 4000. */
@@ -43,10 +32,18 @@ export interface GatewayConfig {
   workers: number;
   supergraph: SupergraphConfig;
   /**
-   * Subgraph URLs by name. In `compose` mode they are the ones composed; in `file` mode they
-   * override the URLs recorded in the file (a name not listed keeps the file's URL).
+   * Routing URLs by subgraph name that replace the supergraph's (and win over the environment's):
+   * for programs and tests. Default none.
    */
   subgraphUrls: Readonly<Record<string, string>>;
+  /**
+   * The environment's `*_URL` variables: for a subgraph named N, `<envPrefixOf(N)>URL` (e.g.
+   * INVENTORY_URL) replaces its routing URL. Read when a generation is built, so a subgraph the
+   * gateway learns of later can be redirected too (see generations/routing-url.ts).
+   */
+  subgraphUrlVariables: Readonly<Record<string, string>>;
+  /** Usage reporting: on when MESHGATE_REGISTRY_URL is set. */
+  usageReporting: UsageReportingConfig;
   /** The deadline of one subgraph fetch, retries included; past it the subgraph is reported unavailable. Default 10000 ms. */
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph. Default 64. */
@@ -65,7 +62,7 @@ export interface GatewayConfig {
   /** What clients learn of subgraphs' own errors (SUBGRAPH_ERRORS). Default `redact`. */
   subgraphErrors: SubgraphErrorsMode;
   logLevel: string;
-  /** Secrets the gateway signs subgraph requests with (MESHGATE_SUBGRAPH_SECRET; the first signs). */
+  /** How the gateway signs subgraph requests: its Ed25519 keys (MESHGATE_SIGNING_KEY_FILE, default) or a shared secret (MESHGATE_SIGNING=hmac). */
   signing: SigningConfig;
   /** How callers' tokens are verified (JWT_* variables). */
   authentication: AuthenticationOptions;
@@ -113,7 +110,7 @@ export interface AuthorizationOptions {
 }
 
 /** The parts of the configuration each feature reads itself (see loadGatewayConfig). */
-type LoadedElsewhere = 'signing' | 'authentication' | 'persistedOperations' | 'rateLimit' | 'operationLimits' | 'demandControl' | 'subgraphResilience';
+type LoadedElsewhere = 'supergraph' | 'usageReporting' | 'subgraphUrlVariables' | 'signing' | 'authentication' | 'persistedOperations' | 'rateLimit' | 'operationLimits' | 'demandControl' | 'subgraphResilience';
 
 /**
  * Reads the gateway's configuration from the environment. A wrong value names its variable, and
@@ -122,6 +119,7 @@ type LoadedElsewhere = 'signing' | 'authentication' | 'persistedOperations' | 'r
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const loaded = collectConfig({
     own: () => loadOwnVariables(env),
+    sources: () => loadSupergraphConfig(env),
     signing: () => loadSigningConfig(env),
     authentication: () => loadAuthenticationConfig(env),
     persistedOperations: () => loadPersistedOperationsConfig(env),
@@ -130,14 +128,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     demandControl: () => loadDemandControlConfig(env),
     subgraphResilience: () => loadSubgraphResilienceConfig(env),
   });
-  const { own, ...parts } = loaded;
-  return { ...own, ...parts };
+  const { own, sources, ...parts } = loaded;
+  return { ...own, ...sources, ...parts };
 }
 
 function loadOwnVariables(env: Record<string, string | undefined>): Omit<GatewayConfig, LoadedElsewhere> {
-  const urlVars = Object.fromEntries(
-    DOMAINS.map((d) => [`${d.envPrefix}URL`, envVar.url(['http', 'https']).default(`http://127.0.0.1:${d.defaultPort}/graphql`)]),
-  );
   const production = env.NODE_ENV?.trim() === 'production';
   const parsed = parseEnv(
     z
@@ -145,7 +140,6 @@ function loadOwnVariables(env: Record<string, string | undefined>): Omit<Gateway
         GATEWAY_PORT: envVar.port(GATEWAY_DEFAULT_PORT),
         GATEWAY_HOST: z.string().default('127.0.0.1'),
         GATEWAY_WORKERS: workerCount(),
-        SUPERGRAPH_PATH: z.string().optional(),
         SUBGRAPH_TIMEOUT_MS: envVar.positiveInt(10_000),
         SUBGRAPH_CONNECTIONS: envVar.positiveInt(64),
         SUBGRAPH_DEDUPLICATION: envVar.boolean(true),
@@ -163,7 +157,6 @@ function loadOwnVariables(env: Record<string, string | undefined>): Omit<Gateway
         AUTHZ_DRY_RUN: envVar.boolean(false),
         REQUIRE_AUTHENTICATION: envVar.boolean(false),
         MESHGATE_CONFIG: z.string().default(join(REPO_ROOT, 'gateway', 'meshgate.config.ts')),
-        ...urlVars,
       })
       // Browsers refuse credentials for a wildcard origin: the combination would silently not work.
       .refine((v) => !(v.CORS_ALLOW_CREDENTIALS && v.CORS_ORIGINS === '*'), {
@@ -172,22 +165,11 @@ function loadOwnVariables(env: Record<string, string | undefined>): Omit<Gateway
       }),
     env,
   ) as Record<string, unknown>;
-  const supergraphPath = parsed.SUPERGRAPH_PATH as string | undefined;
-  // A supergraph file records its subgraphs' URLs; only the variables actually set override them.
-  const subgraphUrls = Object.fromEntries(
-    DOMAINS.filter((d) => !supergraphPath || env[`${d.envPrefix}URL`]).map((d) => [d.name, parsed[`${d.envPrefix}URL`] as string]),
-  );
   return {
     port: parsed.GATEWAY_PORT as number,
     host: parsed.GATEWAY_HOST as string,
     workers: parsed.GATEWAY_WORKERS as number,
-    supergraph: supergraphPath
-      ? { kind: 'file', path: supergraphPath }
-      : {
-          kind: 'compose',
-          subgraphs: DOMAINS.map((d) => ({ name: d.name, url: subgraphUrls[d.name] as string, schemaPath: join(subgraphDir(d.dir), 'schema.graphql') })),
-        },
-    subgraphUrls,
+    subgraphUrls: {},
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS as number,
     subgraphConnections: parsed.SUBGRAPH_CONNECTIONS as number,
     subgraphDeduplication: parsed.SUBGRAPH_DEDUPLICATION as boolean,

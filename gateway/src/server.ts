@@ -1,17 +1,15 @@
-import { ApolloServer } from '@apollo/server';
 import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/graphql-http.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
 import { ANONYMOUS } from '../../shared/principal.js';
 import type { GatewayConfig } from './config.js';
-import { formatGatewayError } from './errors/format-error.js';
-import { governGateway, type GovernedContext } from './execution/governed-gateway.js';
-import { preloadedGateway } from './execution/preloaded-gateway.js';
-import { warmPlans } from './execution/warm-plans.js';
+import { ContractMismatchCounts } from './execution/contract-mismatch.js';
+import type { GovernedContext } from './execution/governed-gateway.js';
+import { jwksRoute } from './execution/request-signing.js';
 import { buildGeneration, type Generation } from './generations/generation.js';
-import { createAuditLog } from './governance/audit.js';
+import { GenerationManager } from './generations/generation-manager.js';
+import { routingUrlOverride } from './generations/routing-url.js';
 import { createAuthenticator } from './governance/authentication.js';
-import { resolveMaskingRules } from './governance/masking.js';
 import { evaluatePolicies } from './governance/policies.js';
 import { checkSubgraphs } from './health.js';
 import { corsOptions } from './http/cors.js';
@@ -19,115 +17,143 @@ import { runStages } from './pipeline/run-stages.js';
 import type { GatewayRequest } from './pipeline/stage.js';
 import { buildStages } from './pipeline/stages.js';
 import { supergraphSource } from './supergraph/select-source.js';
+import type { SupergraphSource } from './supergraph/source.js';
+import { createUsageReporter, type UsageReporter } from './usage/usage-reporter.js';
 
 export interface RunningGateway {
   /** The public GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
   url: string;
   port: number;
-  /** The subgraphs the supergraph routes to, with the URLs actually used. */
-  subgraphs: readonly { name: string; url: string }[];
-  /** Stops listening (draining in-flight requests), then the gateway and its subgraph connections. */
+  /** The subgraphs the serving supergraph routes to, with the URLs actually used. */
+  readonly subgraphs: readonly { name: string; url: string }[];
+  /** The serving generation's id (sha256 of its supergraph SDL). */
+  readonly supergraphId: string;
+  /** Stops listening (draining in-flight requests), then the source, usage reporting and every generation. */
   stop(): Promise<void>;
 }
 
 export interface GatewayDependencies {
   logger?: Logger;
+  /** Where supergraphs come from. Default: the one `config.supergraph` names (supergraph/select-source.ts). */
+  source?: SupergraphSource;
 }
 
+/** The response header naming the generation that answered. */
+export const SUPERGRAPH_ID_HEADER = 'meshgate-supergraph-id';
+
 /**
- * Builds the gateway: loads the supergraph into a generation, runs every request through the
- * pipeline (gateway/src/pipeline/stages.ts), then Apollo Server's validation and the governed
- * executor over @apollo/gateway, and serves `/health` and `/ready`. Never listens on import.
+ * Builds the gateway: subscribes to the supergraph source, turning each supergraph into a
+ * generation (generations/), runs every request through the pipeline (pipeline/stages.ts) and then
+ * the Apollo Server of the generation it took when it arrived, and serves `/health`, `/ready` and
+ * the signing keys. Resolves once the first supergraph serves. Never listens on import.
  */
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies = {}): Promise<RunningGateway> {
   const logger = deps.logger ?? createLogger('gateway', config.logLevel);
   // @apollo/gateway otherwise reports anonymous usage data to Apollo at start-up.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const source = supergraphSource(config.supergraph);
-  const generation = await buildGeneration(config, await source.load(), logger);
-  // Whatever start-up builds after the generation is released with it when a later step fails.
-  const cleanup: (() => Promise<unknown>)[] = [() => generation.close()];
+  // Whatever start-up builds is released with it (in reverse) when a later step fails, and on stop.
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const release = async () => {
+    for (const step of [...cleanup].reverse()) await step().catch((error: unknown) => logger.warn({ err: error }, 'a gateway part did not stop cleanly'));
+  };
   try {
-    return await serve(config, logger, source.description, generation, cleanup);
+    return await serve(config, logger, deps, cleanup, release);
   } catch (error) {
-    for (const release of cleanup.reverse()) await release().catch(() => undefined);
+    await release();
     throw error;
   }
 }
 
-async function serve(config: GatewayConfig, logger: Logger, sourceDescription: string, generation: Generation, cleanup: (() => Promise<unknown>)[]): Promise<RunningGateway> {
-  const { prepared, governance, loaded } = generation;
+async function serve(
+  config: GatewayConfig,
+  logger: Logger,
+  deps: GatewayDependencies,
+  cleanup: (() => Promise<unknown>)[],
+  release: () => Promise<void>,
+): Promise<RunningGateway> {
   const audit = logger.child({ audit: true });
-  const { stages, knownOperations } = await buildStages(config, { generation, authenticator: createAuthenticator(config.authentication), audit, logger });
+  const { stages, knownOperations } = await buildStages(config, { authenticator: createAuthenticator(config.authentication), audit, logger });
   cleanup.push(() => Promise.all(stages.map((stage) => stage.close?.())));
-  const warmed = await warmPlans(generation, knownOperations, logger);
-  const policyNames = [...prepared.policyNames];
-  const gateway = governGateway(preloadedGateway(generation.planner, loaded, { apiSchema: loaded.schema, coreSupergraphSdl: generation.stripped.plannerSdl }), {
-    prepared,
-    authorizer: generation.authorizer,
-    options: config.authorization,
-    classified: governance.classified,
-    audit: createAuditLog(logger),
-    logger,
-    masking: resolveMaskingRules(governance.config.masking),
-  });
-  const apollo = new ApolloServer<GovernedContext>({
-    gateway,
-    logger,
-    introspection: config.introspection,
-    formatError: formatGatewayError(logger, config.subgraphErrors),
-    includeStacktraceInErrorResponses: false,
-    // Persisted operations and APQ are the pipeline's (persisted-operations stage), before any parsing.
-    persistedQueries: false,
-    // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
-    // handler would stop it a second time and re-raise the signal (exit 143, requests cut short).
-    stopOnTerminationSignals: false,
-  });
-  await apollo.start();
-  cleanup.push(() => apollo.stop());
-  logger.info({ supergraph: sourceDescription, id: generation.id, subgraphs: generation.routes, plannedAhead: warmed }, 'supergraph loaded');
 
-  const handler = createGraphQLHttpHandler({
-    apollo,
+  let usage: UsageReporter | undefined;
+  if (config.usageReporting.kind === 'registry') {
+    const reporter = createUsageReporter({ registry: config.usageReporting.registry, intervalMs: config.usageReporting.intervalMs, logger: logger.child({ usage: true }) });
+    usage = reporter;
+    // Stopped after the generations, so the last requests' usage is in the final flush.
+    cleanup.push(() => reporter.stop());
+  }
+  const contractCounts = new ContractMismatchCounts();
+  const source = deps.source ?? supergraphSource(config.supergraph, { logger, urlOf: (name) => routingUrlOverride(config, name) });
+  const generations = new GenerationManager<Generation>({
+    source: source.kind,
+    logger,
+    build: (update) => buildGeneration(config, update, { logger, knownOperations, usage, contractCounts }),
+  });
+  cleanup.push(() => generations.stop());
+  const subscription = source.subscribe((update) => generations.apply(update));
+  cleanup.push(() => subscription.stop());
+  await subscription.initial;
+  const first = generations.current as Generation;
+  logger.info({ supergraph: source.description, id: first.id, subgraphs: first.routes, plannedAhead: first.plannedAhead }, 'supergraph serving');
+
+  const handler = createGraphQLHttpHandler<GovernedContext>({
+    apollo: () => (generations.current as Generation).apollo,
     logger,
     limits: { maxBodyBytes: config.http.maxBodyBytes, maxHeaders: config.http.maxHeaders },
     cors: corsOptions(config.http),
     prepare: async ({ req, method, params, signal }) => {
-      const request: GatewayRequest = {
-        http: req,
-        method,
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
-        params: { ...params },
-        extensions: {},
-        signal,
-        logger,
-      };
-      await runStages(stages, request);
-      const principal = request.principal ?? ANONYMOUS;
-      const policyResults = await evaluatePolicies(policyNames, governance.config.policies, { principal, headers: req.headers }, logger);
-      const context: GovernedContext = { principal, satisfied: prepared.index.satisfiedSet(principal, policyResults), signal, extensions: request.extensions };
-      return { context, params: request.params };
+      // Taken once, here: every stage, the policies and Apollo Server below use this generation.
+      const lease = generations.acquire();
+      const { generation } = lease;
+      try {
+        const request: GatewayRequest = {
+          http: req,
+          method,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          generation,
+          params: { ...params },
+          extensions: {},
+          signal,
+          logger,
+        };
+        await runStages(stages, request);
+        const principal = request.principal ?? ANONYMOUS;
+        const policyResults = await evaluatePolicies(generation.policyNames, generation.governance.config.policies, { principal, headers: req.headers }, logger);
+        const context: GovernedContext = { principal, satisfied: generation.prepared.index.satisfiedSet(principal, policyResults), signal, extensions: request.extensions };
+        return { context, params: request.params, apollo: generation.apollo, headers: { [SUPERGRAPH_ID_HEADER]: generation.id }, done: lease.release };
+      } catch (error) {
+        lease.release();
+        throw error;
+      }
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      // Ready as soon as the supergraph is loaded: a subgraph that is down degrades answers
-      // (partial data) but does not take the gateway out of rotation. Names no file or host.
+      // Ready as soon as a supergraph serves: a subgraph that is down degrades answers (partial
+      // data) but does not take the gateway out of rotation. Names no file or host.
       '/ready': async (_req, res) => {
-        const subgraphs = await checkSubgraphs(generation.routes, Math.min(2000, config.subgraphTimeoutMs));
+        const generation = generations.current as Generation;
+        const health = await checkSubgraphs(generation.routes, Math.min(2000, config.subgraphTimeoutMs));
+        const subgraphs = health.map((s) => ({ ...s, contractMismatches: contractCounts.of(s.name) }));
         const allUp = subgraphs.every((s) => s.status === 'up');
-        sendJson(res, 200, { status: allUp ? 'ready' : 'degraded', supergraph: { id: generation.id, source: config.supergraph.kind }, subgraphs });
+        sendJson(res, 200, { status: allUp ? 'ready' : 'degraded', supergraph: generations.status(), subgraphs });
       },
+      '/.well-known/jwks.json': jwksRoute(config.signing),
     },
   });
   const listening = await listen(handler, config.port, { host: config.host, drainMs: config.http.drainMs });
   return {
     url: listening.url,
     port: listening.port,
-    subgraphs: generation.routes,
+    get subgraphs() {
+      return generations.current?.routes ?? [];
+    },
+    get supergraphId() {
+      return generations.current?.id ?? '';
+    },
     stop: once(async () => {
       await listening.close();
-      // Apollo Server, the stages' connections, then the generation: the reverse of start-up.
-      for (const release of [...cleanup].reverse()) await release();
+      // The source, every generation, usage's last flush, the stages' connections: the reverse of start-up.
+      await release();
     }),
   };
 }

@@ -21,9 +21,15 @@ export interface HttpGraphQLRequest {
 }
 
 /** What `prepare` hands on to Apollo Server: the request's context and, if it rewrote them, the params to run. */
-export interface Prepared<Ctx> {
+export interface Prepared<Ctx extends BaseContext> {
   context: Ctx;
   params?: GraphQLParams;
+  /** The Apollo Server that runs this request (the gateway's: its generation's). Default `options.apollo`. */
+  apollo?: ApolloServer<Ctx>;
+  /** Headers added to the GraphQL answer. */
+  headers?: Readonly<Record<string, string>>;
+  /** Called once when the request is over: answered, failed, or its client gone. */
+  done?: () => void;
 }
 
 export interface HttpLimits {
@@ -38,7 +44,11 @@ export interface HttpLimits {
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxBodyBytes: 1024 * 1024, maxHeaders: 100, encodings: COMPRESSED_ENCODINGS };
 
 export interface GraphQLHttpOptions<Ctx extends BaseContext> {
-  apollo: ApolloServer<Ctx>;
+  /**
+   * The Apollo Server, or a function returning the one serving now (a gateway swaps them with its
+   * supergraph); `prepare` may pin another per request.
+   */
+  apollo: ApolloServer<Ctx> | (() => ApolloServer<Ctx>);
   /**
    * Runs once the request passed the HTTP checks and before Apollo Server sees it: it may refuse
    * the request (throw an HttpError), rewrite the params, and builds the context.
@@ -90,7 +100,8 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
       }
       const search = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
       if (req.method === 'GET' && wantsLandingPage(req, search)) {
-        await writeResponse(res, await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, 'GET', '', undefined), context: noContext }));
+        const apollo = typeof options.apollo === 'function' ? options.apollo() : options.apollo;
+        await writeResponse(res, await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(req, 'GET', '', undefined), context: noContext }));
         return;
       }
       let request: HttpGraphQLRequest;
@@ -102,12 +113,18 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
         request = { req, method: 'POST', rawBody, params: paramsFromJson(rawBody), signal: controller.signal };
       }
       const prepared = await options.prepare(request);
-      const params = prepared.params ?? request.params;
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request.method === 'GET' ? apolloRequest(req, 'GET', searchFromParams(params), undefined) : apolloRequest(req, 'POST', '', params),
-        context: async () => prepared.context,
-      });
-      await writeResponse(res, response);
+      try {
+        const params = prepared.params ?? request.params;
+        const apollo = prepared.apollo ?? (typeof options.apollo === 'function' ? options.apollo() : options.apollo);
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: request.method === 'GET' ? apolloRequest(req, 'GET', searchFromParams(params), undefined) : apolloRequest(req, 'POST', '', params),
+          context: async () => prepared.context,
+        });
+        for (const [name, value] of Object.entries(prepared.headers ?? {})) response.headers.set(name, value);
+        await writeResponse(res, response);
+      } finally {
+        prepared.done?.();
+      }
     } catch (error) {
       if (error instanceof HttpError) {
         if (!req.complete) lingerThenClose(req);

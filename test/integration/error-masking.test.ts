@@ -1,6 +1,5 @@
 import { LEAKY_MESSAGE, startFixtureMesh, type FixtureMesh } from '../support/fixture-mesh.js';
 import { postGraphQL, postSigned } from '../support/http.js';
-import { TEST_SUBGRAPH_SECRET } from '../support/subgraphs.js';
 
 // Nothing internal leaks: a resolver that throws a plain Error reaches clients only as
 // "Internal server error", whether they ask the subgraph (as the gateway does) or the gateway;
@@ -16,7 +15,7 @@ describe('error masking', () => {
   afterAll(() => mesh?.stop());
 
   it('a plain Error in a subgraph resolver is "Internal server error" on the subgraph itself', async () => {
-    const { status, body } = await postSigned(mesh.subgraphs.catalog.subgraph.url, '{ publicInfo brokenInfo }', undefined, { secret: TEST_SUBGRAPH_SECRET });
+    const { status, body } = await postSigned(mesh.subgraphs.catalog.subgraph.url, '{ publicInfo brokenInfo }', undefined, { audience: 'catalog' });
     expect(status).toBe(200);
     expect(body.data).toEqual({ publicInfo: 'Welcome', brokenInfo: null });
     expect(body.errors).toEqual([{ ...INTERNAL, locations: [{ line: 1, column: 14 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGateway } from '../../gateway/src/server.js';
 import { createLogger } from '../../shared/logging.js';
+import { listDataProductFolders } from '../../shared/dataproduct/folders.js';
 import { subgraphDir } from '../../shared/paths.js';
 import { postGraphQL } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -11,15 +12,12 @@ import { bearer } from '../support/tokens.js';
 import { captureLogs } from '../support/logs.js';
 
 const silent = { logger: createLogger('test', 'silent') };
-const composeConfig = (schemaPaths: Record<string, string>): GatewayConfig => {
-  const config = loadGatewayConfig({});
-  if (config.supergraph.kind !== 'compose') throw new Error('expected compose');
-  return {
-    ...config,
-    port: 0,
-    supergraph: { kind: 'compose', subgraphs: config.supergraph.subgraphs.map((s) => ({ ...s, schemaPath: schemaPaths[s.name] ?? s.schemaPath })) },
-  };
-};
+/** Composes every data product folder, a replacement folder (by subgraph name) in place of the repository's. */
+const composeConfig = async (replaced: Record<string, string>): Promise<GatewayConfig> => ({
+  ...loadGatewayConfig({}),
+  port: 0,
+  supergraph: { kind: 'compose', folders: (await listDataProductFolders()).map((f) => replaced[f.name] ?? f.dir) },
+});
 
 describe('governance that cannot be forgotten: start-up checks', () => {
   let dir: string;
@@ -40,7 +38,7 @@ describe('governance that cannot be forgotten: start-up checks', () => {
   });
 
   it('refuses a supergraph naming a policy no function decides, and names it', async () => {
-    const config = { ...composeConfig({}), configModulePath: 'test/fixtures/no-policies.config.ts' };
+    const config = { ...(await composeConfig({})), configModulePath: 'test/fixtures/no-policies.config.ts' };
     await expect(createGateway(config, silent)).rejects.toThrow(/@policy names that no function in .*no-policies\.config\.ts decides[\s\S]*policy "pii"/);
   });
 
@@ -49,7 +47,7 @@ describe('governance that cannot be forgotten: start-up checks', () => {
     const schemaPath = join(dir, 'inventory', 'schema.graphql');
     const sdl = await readFile(schemaPath, 'utf8');
     await writeFile(schemaPath, sdl.replace('unitCost: Float @requiresScopes(scopes: [["finance:read"]])', 'unitCost: Float'));
-    await expect(createGateway(composeConfig({ inventory: schemaPath }), silent)).rejects.toThrow(
+    await expect(createGateway(await composeConfig({ inventory: join(dir, 'inventory') }), silent)).rejects.toThrow(
       "Product.unitCost is classified sensitive in inventory's dataproduct.yaml but carries no @authenticated, @requiresScopes or @policy",
     );
   });

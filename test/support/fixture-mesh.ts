@@ -16,9 +16,8 @@ import {
 } from '../../gateway/test/fixtures/security-supergraph.js';
 import { createLogger } from '../../shared/logging.js';
 import type { Principal } from '../../shared/principal.js';
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../../shared/signing.js';
 import { startSubgraph, type RunningSubgraph, type SubgraphContext } from '../../shared/subgraph/subgraph-server.js';
-import { TEST_SUBGRAPH_SECRET } from './subgraphs.js';
+import { TEST_GATEWAY_SIGNING_ENV, testSignatureCheck } from './signing-keys.js';
 
 /** The configuration module deciding every policy of the fixture (roles claim = policy name). */
 export const FIXTURE_CONFIG_MODULE = 'test/fixtures/spec-cases.config.ts';
@@ -136,7 +135,7 @@ export async function startFixtureMesh(options: FixtureMeshOptions = {}): Promis
           calls.push({ query: body.query, variables: body.variables, principal });
           return {};
         },
-        signatures: { verify: true, secrets: [TEST_SUBGRAPH_SECRET], maxAgeSeconds: DEFAULT_SIGNATURE_MAX_AGE_SECONDS },
+        signatures: testSignatureCheck(),
         logger: createLogger(name, logLevel),
         port: 0,
       });
@@ -148,7 +147,7 @@ export async function startFixtureMesh(options: FixtureMeshOptions = {}): Promis
     const supergraphSdl = composeFixture(options.names, urls);
     await writeFile(supergraphPath, supergraphSdl);
     const config: GatewayConfig = {
-      ...loadGatewayConfig({ MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET }),
+      ...loadGatewayConfig({ ...TEST_GATEWAY_SIGNING_ENV }),
       port: 0,
       supergraph: { kind: 'file', path: supergraphPath },
       subgraphUrls: urls,

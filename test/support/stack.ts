@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { createGateway, type RunningGateway } from '../../gateway/src/server.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
-import { subgraphDir } from '../../shared/paths.js';
-import { DATA_PRODUCTS } from './data-products.js';
-import { startTestSubgraph, TEST_SUBGRAPH_SECRET, type TestSubgraph } from './subgraphs.js';
+import { loadDataProducts } from './data-products.js';
+import { TEST_GATEWAY_SIGNING_ENV } from './signing-keys.js';
+import { startTestSubgraph, type TestSubgraph } from './subgraphs.js';
 
 export interface TestStack {
   gateway: RunningGateway;
@@ -18,7 +17,7 @@ export interface TestStack {
  * own database copy, and a gateway composing their contracts, also on port 0.
  */
 export async function startTestStack(overrides: Partial<GatewayConfig> = {}, deps: { logger?: Logger } = {}): Promise<TestStack> {
-  const started = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
+  const started = await Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product)));
   const subgraphs = Object.fromEntries(started.map((s) => [s.subgraph.name, s]));
   let gateway: RunningGateway;
   try {
@@ -41,16 +40,11 @@ export async function startTestStack(overrides: Partial<GatewayConfig> = {}, dep
 export async function startTestGateway(subgraphs: Record<string, TestSubgraph>, overrides: Partial<GatewayConfig> = {}, deps: { logger?: Logger } = {}): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(subgraphs).map((s) => [s.subgraph.name, s.subgraph.url]));
   const config: GatewayConfig = {
-    ...loadGatewayConfig({ MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET }),
+    // Signs with the test gateway key the test subgraphs trust; `overrides.signing` for HMAC subgraphs.
+    ...loadGatewayConfig({ ...TEST_GATEWAY_SIGNING_ENV }),
     port: 0,
-    supergraph: {
-      kind: 'compose',
-      subgraphs: DATA_PRODUCTS.map((p) => ({
-        name: p.domain.name,
-        url: urls[p.domain.name],
-        schemaPath: join(subgraphDir(p.domain.dir), 'schema.graphql'),
-      })),
-    },
+    // Every data product folder, each reached where its test subgraph listens (subgraphUrls below).
+    supergraph: { kind: 'compose', folders: (await loadDataProducts()).map((p) => p.dir) },
     ...overrides,
     // Overridden URLs send a subgraph's traffic elsewhere (e.g. to a server that hangs).
     subgraphUrls: { ...urls, ...overrides.subgraphUrls },

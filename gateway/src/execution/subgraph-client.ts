@@ -32,6 +32,11 @@ export interface SubgraphClientOptions extends Partial<SubgraphResilienceOptions
   deduplicate?: boolean;
   /** Headers that change on every request without changing the answer (a signature's timestamp and MAC). Default none. */
   volatileHeaders?: readonly string[];
+  /**
+   * Sees every GraphQL answer once per fetch (shared answers once), before the planner does: the
+   * generation's contract watch counts the answers that show the subgraph disagrees with the supergraph.
+   */
+  onAnswer?: (response: GatewayGraphQLResponse) => void;
   /** Where failures (warn), circuit changes (warn/info) and retries (debug) are logged. Default: nowhere. */
   logger?: Logger;
   /** The pause before a retry is drawn from this range, so callers that failed together do not retry together. Default 20–100 ms. */
@@ -217,6 +222,7 @@ export class SubgraphClient implements GraphQLDataSource {
       } else {
         // A GraphQL answer with errors is the subgraph working; a 5xx is not, whatever its body.
         outcome = { kind: 'answer', status: result.status, text: result.text, unclaimed: parsed };
+        this.options.onAnswer?.(parsed);
         verdict = result.status >= 500 ? 'failure' : 'success';
         if (verdict === 'failure') failure = `answered HTTP ${result.status}`;
       }

@@ -36,7 +36,7 @@ function internalsOf(planner: ApolloGateway): PlannerInternals | undefined {
  * planning. The operation as written serves callers who may read all of it; the anonymous caller's
  * filtered operation is planned (and its authorization decision cached) too. Returns how many plans.
  */
-export async function warmPlans(generation: Generation, operations: readonly KnownOperation[], logger: Logger): Promise<number> {
+export async function warmPlans(generation: Pick<Generation, 'planner' | 'prepared' | 'authorizer'>, operations: readonly KnownOperation[], logger: Logger): Promise<number> {
   if (!operations.length) return 0;
   const internals = internalsOf(generation.planner);
   if (!internals) {

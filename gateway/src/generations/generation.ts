@@ -1,20 +1,31 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as letRequestsThrough } from 'node:timers/promises';
 import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServer } from '@apollo/server';
 import type { Logger } from '../../../shared/logging.js';
-import { SIGNATURE_HEADERS } from '../../../shared/signing.js';
+import { SIGNATURE_HEADERS } from '../../../shared/signing/headers.js';
 import type { GatewayConfig } from '../config.js';
 import { createCostEstimator, type CostEstimator } from '../demand-control/estimate-cost.js';
+import { createContractWatch, type ContractMismatchCounts } from '../execution/contract-mismatch.js';
+import type { GovernedContext } from '../execution/governed-gateway.js';
 import { signingDecorator } from '../execution/request-signing.js';
 import { SubgraphClient } from '../execution/subgraph-client.js';
+import { warmPlans, type KnownOperation } from '../execution/warm-plans.js';
 import { createAuthorizer, type Authorizer } from '../governance/authorizer.js';
 import { checkGovernance, type GovernanceSetup } from '../governance/setup.js';
 import { indexSupergraph, stripSupergraph, supergraphLoadError, type PreparedSupergraph, type StrippedSupergraph } from '../supergraph/security-features.js';
+import type { SupergraphUpdate } from '../supergraph/source.js';
+import { createUsageCollector, type UsageCollector } from '../usage/usage-collector.js';
+import type { UsageReporter } from '../usage/usage-reporter.js';
+import { startGenerationApollo } from './generation-apollo.js';
+import { routingUrlOverride } from './routing-url.js';
 
 /**
  * Everything built from one supergraph, built once and never changed: its id, the planner and
- * its subgraph clients, the authorization index and the filter cache, the governance checks.
- * Nothing outside a generation holds per-supergraph state (ARCHITECTURE.md: a later supergraph
- * becomes a new generation, swapped in whole).
+ * its subgraph clients, the authorization index and the filter cache, the governance checks, the
+ * cost model, the usage cache, and its own Apollo Server (whose schema-derived caches are this
+ * supergraph's). Nothing outside a generation holds per-supergraph state: a later supergraph
+ * becomes a new generation, swapped in whole (generation-manager.ts).
  */
 export interface Generation {
   /** sha256 (hex) of the supergraph SDL: the composition's id. */
@@ -31,22 +42,52 @@ export interface Generation {
   readonly clients: ReadonlyMap<string, SubgraphClient>;
   /** The subgraphs the supergraph routes to, with the URLs actually used. */
   readonly routes: readonly { name: string; url: string }[];
-  /** Stops the planner and closes the subgraph connections. */
+  /** Every policy name the supergraph uses, evaluated once per request. */
+  readonly policyNames: readonly string[];
+  /** The Apollo Server that validates and executes this generation's requests. */
+  readonly apollo: ApolloServer<GovernedContext>;
+  /** Which coordinates an operation uses; absent when usage is not reported. */
+  readonly usage?: UsageCollector;
+  /** Persisted operations planned before the first request. */
+  readonly plannedAhead: number;
+  /** Stops Apollo Server and the planner, and closes the subgraph connections. */
   close(): Promise<void>;
 }
 
-/** Builds a generation from a supergraph SDL; a supergraph that cannot be served stops here, with every reason. */
-export async function buildGeneration(config: GatewayConfig, supergraphSdl: string, logger: Logger): Promise<Generation> {
-  const stripped = stripSupergraph(supergraphSdl);
+export interface GenerationDependencies {
+  logger: Logger;
+  /** Operations to plan ahead (the persisted operations manifest's). */
+  knownOperations?: readonly KnownOperation[];
+  /** Where usage is counted; absent when usage is not reported. */
+  usage?: UsageReporter;
+  /** The gateway's contract-disagreement counts, which outlive generations. */
+  contractCounts: ContractMismatchCounts;
+}
+
+/** The id a supergraph's generation has: sha256 (hex) of its SDL, as the registry's composition id. */
+export function supergraphId(sdl: string): string {
+  return createHash('sha256').update(sdl).digest('hex');
+}
+
+/**
+ * Builds a generation from a supergraph; a supergraph that cannot be served stops here, with
+ * every reason, and whatever was built for it is released.
+ */
+export async function buildGeneration(config: GatewayConfig, update: SupergraphUpdate, deps: GenerationDependencies): Promise<Generation> {
+  const { logger } = deps;
+  const id = supergraphId(update.sdl);
+  const stripped = stripSupergraph(update.sdl);
+  await letRequestsThrough();
   const clients = new Map<string, SubgraphClient>();
   const routes: { name: string; url: string }[] = [];
+  const contract = createContractWatch({ generation: id, counts: deps.contractCounts, logger });
   const planner = new ApolloGateway({
     // The planner sees the supergraph without the SECURITY features Meshgate enforces itself (stock
     // @apollo/gateway refuses them); the authorization index built from them filters every operation before planning.
     supergraphSdl: stripped.plannerSdl,
     logger,
     buildService: ({ name, url }) => {
-      const target = config.subgraphUrls[name] ?? url;
+      const target = routingUrlOverride(config, name) ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no URL: set it in the supergraph or in the gateway configuration`);
       const client = new SubgraphClient({
         ...config.subgraphResilience,
@@ -54,10 +95,11 @@ export async function buildGeneration(config: GatewayConfig, supergraphSdl: stri
         url: target,
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
-        decorate: signingDecorator(config.signing.secrets),
+        decorate: signingDecorator(config.signing, name),
         deduplicate: config.subgraphDeduplication,
         // The principal header stays in the sharing key; only the signature's freshness is left out.
         volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature],
+        onAnswer: (response) => contract.observe(name, response),
         logger: logger.child({ subgraph: name }),
       });
       clients.set(name, client);
@@ -65,8 +107,11 @@ export async function buildGeneration(config: GatewayConfig, supergraphSdl: stri
       return client;
     },
   });
+  let apollo: ApolloServer<GovernedContext> | undefined;
   const close = async () => {
-    await planner.stop().catch(() => undefined);
+    // Apollo Server stops the planner it was given; a generation that never got that far stops it here.
+    if (apollo) await apollo.stop().catch((error: unknown) => logger.warn({ err: error, generation: id }, 'Apollo Server of a closed generation did not stop cleanly'));
+    else await planner.stop().catch(() => undefined);
     await Promise.all([...clients.values()].map((c) => c.close()));
   };
   try {
@@ -75,14 +120,21 @@ export async function buildGeneration(config: GatewayConfig, supergraphSdl: stri
     const loaded = await planner.load().catch((error: unknown) => {
       throw supergraphLoadError(error);
     });
+    // Preparing runs on the serving event loop: between its long synchronous steps, requests in flight move on.
+    await letRequestsThrough();
     const prepared = indexSupergraph(stripped, loaded.schema);
-    const governance = await checkGovernance(config, prepared);
+    const governance = await checkGovernance(config, prepared, update.descriptors);
+    const authorizer = createAuthorizer(prepared);
+    const plannedAhead = await warmPlans({ planner, prepared, authorizer }, deps.knownOperations ?? [], logger);
+    const usage = deps.usage ? createUsageCollector(prepared.apiSchema) : undefined;
+    await letRequestsThrough();
+    apollo = await startGenerationApollo(config, { planner, loaded, stripped, prepared, governance, authorizer, usage: deps.usage && usage ? { collector: usage, reporter: deps.usage } : undefined }, logger);
     return {
-      id: createHash('sha256').update(supergraphSdl).digest('hex'),
+      id,
       stripped,
       prepared,
       governance,
-      authorizer: createAuthorizer(prepared),
+      authorizer,
       ...(config.demandControl.mode === 'off'
         ? {}
         : { costEstimator: createCostEstimator(stripped.document, loaded.schema, { defaultListSize: config.demandControl.defaultListSize }) }),
@@ -90,6 +142,10 @@ export async function buildGeneration(config: GatewayConfig, supergraphSdl: stri
       loaded,
       clients,
       routes,
+      policyNames: [...prepared.policyNames],
+      apollo,
+      ...(usage ? { usage } : {}),
+      plannedAhead,
       close,
     };
   } catch (error) {

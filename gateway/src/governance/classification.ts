@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { checkDescriptorAgainstSchema, loadDescriptor, sensitiveFields, type DataProductDescriptor } from '../../../shared/dataproduct/descriptor.js';
+import { sensitiveFields, type DataProductDescriptor } from '../../../shared/dataproduct/descriptor.js';
 
 export interface ClassifiedDataProduct {
   name: string;
@@ -24,12 +23,4 @@ export function unguardedSensitiveFields(
           `${coordinate} is classified sensitive in ${name}'s dataproduct.yaml but carries no @authenticated, @requiresScopes or @policy (on the field, its type or its parent type)`,
       ),
   );
-}
-
-/** Loads a data product's descriptor next to its contract and checks the two agree. */
-export async function loadClassifiedDataProduct(name: string, descriptorPath: string, schemaPath: string): Promise<ClassifiedDataProduct> {
-  const descriptor = await loadDescriptor(descriptorPath);
-  const problems = checkDescriptorAgainstSchema(descriptor, await readFile(schemaPath, 'utf8'), name);
-  if (problems.length > 0) throw new Error(`${descriptorPath} does not match ${schemaPath}:\n  - ${problems.join('\n  - ')}`);
-  return { name, descriptor };
 }

@@ -1,8 +1,7 @@
-import { dirname, join } from 'node:path';
 import type { GatewayConfig } from '../config.js';
 import type { PreparedSupergraph } from '../supergraph/security-features.js';
-import { SupergraphError } from '../supergraph/source.js';
-import { loadClassifiedDataProduct, unguardedSensitiveFields } from './classification.js';
+import { SupergraphError, type SubgraphDescriptor } from '../supergraph/source.js';
+import { unguardedSensitiveFields } from './classification.js';
 import { loadConfigModule, type MeshgateConfigModule } from './config-module.js';
 import { undecidedPolicies } from './policies.js';
 
@@ -13,11 +12,17 @@ export interface GovernanceSetup {
 }
 
 /**
- * The start-up checks that make governance impossible to forget: every policy the supergraph
- * names has a deciding function, and every field a domain classifies as sensitive carries an
- * authorization directive. Either failure stops the gateway with the names at fault.
+ * The checks that make governance impossible to forget, run on every supergraph before it serves:
+ * every policy the supergraph names has a deciding function, and every field a domain classifies as
+ * sensitive carries an authorization directive. Either failure refuses the supergraph, naming the
+ * names at fault. `descriptors` come with the supergraph (compose, registry); a supergraph file
+ * carries none, and its domains' classification is checked where it was composed (`npm run compose`, CI).
  */
-export async function checkGovernance(config: GatewayConfig, prepared: PreparedSupergraph): Promise<GovernanceSetup> {
+export async function checkGovernance(
+  config: Pick<GatewayConfig, 'configModulePath'>,
+  prepared: PreparedSupergraph,
+  descriptors: readonly SubgraphDescriptor[] = [],
+): Promise<GovernanceSetup> {
   const module = (await loadConfigModule(config.configModulePath)) as Required<MeshgateConfigModule>;
   const undecided = undecidedPolicies(prepared.policyNames, module.policies);
   if (undecided.length > 0) {
@@ -26,19 +31,22 @@ export async function checkGovernance(config: GatewayConfig, prepared: PreparedS
       undecided.map((name) => `policy "${name}"`),
     );
   }
-  const classified = new Set<string>();
-  // Descriptors sit next to the contracts; a supergraph file carries neither, so its domains'
-  // classification is checked where it was composed (`npm run compose`, CI).
-  if (config.supergraph.kind === 'compose') {
-    const products = await Promise.all(
-      config.supergraph.subgraphs.map((s) => loadClassifiedDataProduct(s.name, join(dirname(s.schemaPath), 'dataproduct.yaml'), s.schemaPath)),
+  const malformed = descriptors.filter(({ descriptor }) => !Array.isArray(descriptor.classification));
+  if (malformed.length > 0) {
+    throw new SupergraphError(
+      'Data product descriptors without a classification list',
+      malformed.map(({ name }) => `${name}: expected a descriptor with "classification" (a list), as dataproduct.yaml has`),
     );
-    for (const p of products) for (const c of p.descriptor.classification) classified.add(c.field);
-    const unguarded = unguardedSensitiveFields(products, (coordinate) => {
+  }
+  const classified = new Set<string>();
+  for (const { descriptor } of descriptors) for (const c of descriptor.classification) classified.add(c.field);
+  const unguarded = unguardedSensitiveFields(
+    descriptors.map(({ name, descriptor }) => ({ name, descriptor })),
+    (coordinate) => {
       const [type, field] = coordinate.split('.');
       return prepared.index.fieldRequirements(type, field).length > 0;
-    });
-    if (unguarded.length > 0) throw new SupergraphError('Classified fields without an authorization directive', unguarded);
-  }
+    },
+  );
+  if (unguarded.length > 0) throw new SupergraphError('Classified fields without an authorization directive', unguarded);
   return { config: module, classified };
 }

@@ -19,16 +19,12 @@ export type DemandControlOptions =
       readonly mode: 'enforce' | 'measure';
       /** The highest estimated cost accepted (no default here; the configuration's is 5000). */
       readonly maxCost: number;
-      /**
-       * The current supergraph's estimator, asked once per request: a new supergraph brings its
-       * own estimator without rebuilding the pipeline.
-       */
-      readonly estimator: () => CostEstimator;
     };
 
 /**
  * Estimates the operation's cost from the supergraph's `@cost` and `@listSize` before anything
- * is planned or fetched (Apollo Router's demand control). Runs after the parse stage. In `enforce`
+ * is planned or fetched (Apollo Router's demand control), with the estimator of the request's own
+ * generation: a new supergraph brings its own without rebuilding the pipeline. Runs after the parse stage. In `enforce`
  * mode an operation above the maximum is answered 400 COST_ESTIMATED_TOO_EXPENSIVE; in `measure`
  * mode nothing is refused and the estimate goes to `extensions.cost`. Estimates are not cached:
  * they depend on the variables, and a typical operation takes microseconds.
@@ -39,7 +35,7 @@ export function useDemandControl(options: DemandControlOptions): Stage {
       return { name: 'demand-control', run() {} };
     case 'enforce':
     case 'measure': {
-      const { mode, maxCost, estimator } = options;
+      const { mode, maxCost } = options;
       return {
         name: 'demand-control',
         run(request) {
@@ -47,7 +43,12 @@ export function useDemandControl(options: DemandControlOptions): Stage {
             // A pipeline listing this stage before parsing would let every operation through unmeasured.
             throw new Error('demand control expected the parse stage to have set request.document, but it is not set: list it after parsing');
           }
-          const estimated = estimator().estimate(request.document, request.operation ?? request.params.operationName, request.params.variables);
+          const estimator: CostEstimator | undefined = request.generation.costEstimator;
+          if (!estimator) {
+            // Demand control on with a generation built without its cost model: a wiring bug, and serving unmeasured would hide it.
+            throw new Error(`demand control expected generation ${request.generation.id} to have a cost estimator, but it has none`);
+          }
+          const estimated = estimator.estimate(request.document, request.operation ?? request.params.operationName, request.params.variables);
           if (mode === 'measure') {
             const report: CostReport = { estimated, max: maxCost, mode };
             request.extensions.cost = report;

@@ -3,8 +3,19 @@ import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../../../shared/logging.js';
 import type { Principal } from '../../../shared/principal.js';
 import type { GraphQLParams } from '../../../shared/http/graphql-params.js';
+import type { CostEstimator } from '../demand-control/estimate-cost.js';
 
 export type { GraphQLParams };
+
+/**
+ * What stages read of the request's supergraph generation (generations/generation.ts): taken once,
+ * when the request arrives, and kept to its answer, so no stage sees another supergraph's parts.
+ */
+export interface RequestGeneration {
+  readonly id: string;
+  /** Absent when demand control is off. */
+  readonly costEstimator?: CostEstimator;
+}
 
 /**
  * One request on its way through the gateway's pipeline (see stages.ts). Each stage reads what
@@ -15,6 +26,8 @@ export interface GatewayRequest {
   readonly method: 'GET' | 'POST';
   /** The peer's address (the socket's; no forwarding header is trusted). */
   readonly clientAddress: string;
+  /** The generation serving this request, from its first stage to its answer. */
+  readonly generation: RequestGeneration;
   /** What the client asked. The persisted-operations stage may fill in `query` from an id. */
   params: GraphQLParams;
   /** Set by the parse stage: the parsed document and the operation `operationName` selects. */

@@ -22,11 +22,11 @@ function parsedRequest(params: GraphQLParams, logger = captureLogs().logger): Ga
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!params.operationName || d.name?.value === params.operationName),
   );
-  return gatewayRequest(params, { document, operation, logger });
+  return gatewayRequest(params, { document, operation, logger, generation: { id: 'test-generation', costEstimator: estimator } });
 }
 
-const enforce = (maxCost: number): DemandControlOptions => ({ mode: 'enforce', maxCost, estimator: () => estimator });
-const measure = (maxCost: number): DemandControlOptions => ({ mode: 'measure', maxCost, estimator: () => estimator });
+const enforce = (maxCost: number): DemandControlOptions => ({ mode: 'enforce', maxCost });
+const measure = (maxCost: number): DemandControlOptions => ({ mode: 'measure', maxCost });
 
 describe('useDemandControl', () => {
   it('enforce: lets an operation at or under the maximum through, adding nothing', async () => {
@@ -86,20 +86,25 @@ describe('useDemandControl', () => {
     expect(warehouses.extensions.cost).toEqual({ estimated: 3, max: 50, mode: 'measure' });
   });
 
-  it("asks for the current estimator on every request, so a new supergraph's replaces the old", async () => {
+  it("uses each request's own generation's estimator, so a new supergraph's replaces the old", async () => {
     const fixture = composeCostFixture();
     const small = createCostEstimator(fixture.document, fixture.apiSchema, { defaultListSize: 1 });
-    let current = estimator;
-    const stage = useDemandControl({ mode: 'measure', maxCost: 50, estimator: () => current });
+    const stage = useDemandControl({ mode: 'measure', maxCost: 50 });
     const first = parsedRequest({ query: '{ tags { name } }' });
     await stage.run(first);
-    current = small;
-    const second = parsedRequest({ query: '{ tags { name } }' });
+    const second = { ...parsedRequest({ query: '{ tags { name } }' }), generation: { id: 'next-generation', costEstimator: small } };
     await stage.run(second);
     expect([first.extensions.cost, second.extensions.cost]).toEqual([
       { estimated: 10, max: 50, mode: 'measure' },
       { estimated: 1, max: 50, mode: 'measure' },
     ]);
+  });
+
+  it('fails loudly when the generation has no cost model rather than serving unmeasured', async () => {
+    const request: GatewayRequest = { ...parsedRequest({ query: QUERY }), generation: { id: 'g1' } };
+    await expect(Promise.resolve().then(() => useDemandControl(enforce(50)).run(request))).rejects.toThrow(
+      'demand control expected generation g1 to have a cost estimator, but it has none',
+    );
   });
 
   it('fails loudly when listed before the parse stage rather than letting operations through unmeasured', async () => {

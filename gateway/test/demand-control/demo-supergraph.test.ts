@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { parse } from 'graphql';
-import { DOMAINS } from '../../../shared/domains.js';
+import { listDataProductFolders } from '../../../shared/dataproduct/folders.js';
 import { createLogger } from '../../../shared/logging.js';
-import { subgraphDir } from '../../../shared/paths.js';
 import { CROSS_DOMAIN } from '../../../bench/lib/workloads.js';
 import { loadDemandControlConfig } from '../../src/demand-control/demand-control-config.js';
 import { createCostEstimator, type CostEstimator } from '../../src/demand-control/estimate-cost.js';
@@ -21,7 +19,7 @@ let sdl: string;
 let estimator: CostEstimator;
 beforeAll(async () => {
   sdl = await composeContracts(
-    DOMAINS.map((d) => ({ name: d.name, url: `http://${d.name}.invalid/graphql`, schemaPath: join(subgraphDir(d.dir), 'schema.graphql') })),
+    (await listDataProductFolders()).map((f) => ({ name: f.name, url: `http://${f.name}.invalid/graphql`, schemaPath: f.schemaPath })),
   );
   // As the gateway does: the whole supergraph for the directives, the planner's API schema for the types.
   estimator = createCostEstimator(stripSupergraph(sdl).document, prepareSupergraph(sdl).apiSchema, { defaultListSize: 10 });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { buildWorkloads } from '../../../bench/lib/workloads.js';
-import { DOMAINS } from '../../../shared/domains.js';
-import { REPO_ROOT, subgraphDir } from '../../../shared/paths.js';
+import { SUBGRAPHS_ROOT } from '../../../shared/dataproduct/folders.js';
+import { REPO_ROOT } from '../../../shared/paths.js';
 
 /** A query a client is documented to send, and where it is written. */
 export interface DocumentedQuery {
@@ -26,7 +26,12 @@ export const INTROSPECTION_QUERIES: readonly DocumentedQuery[] = [
  * operations (not schema excerpts), and the `"query":"…"` bodies of their curl lines.
  */
 export function readmeQueries(): DocumentedQuery[] {
-  const pages = ['README.md', ...DOMAINS.map((d) => join(subgraphDir(d.dir), 'README.md'))];
+  // Every data product's page (the folders listDataProductFolders finds, read synchronously: test tables are built at load time).
+  const productPages = readdirSync(SUBGRAPHS_ROOT, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(SUBGRAPHS_ROOT, e.name, 'dataproduct.yaml')) && existsSync(join(SUBGRAPHS_ROOT, e.name, 'README.md')))
+    .map((e) => join(SUBGRAPHS_ROOT, e.name, 'README.md'))
+    .sort();
+  const pages = ['README.md', ...productPages];
   const found: DocumentedQuery[] = [];
   for (const page of pages) {
     const text = readFileSync(page.startsWith('/') ? page : join(REPO_ROOT, page), 'utf8');

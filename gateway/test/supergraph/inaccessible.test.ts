@@ -9,7 +9,7 @@ import { parse, printSchema } from 'graphql';
 import { createLogger } from '../../../shared/logging.js';
 import { startSubgraph, type RunningSubgraph } from '../../../shared/subgraph/subgraph-server.js';
 import { postGraphQL, type GraphQLResponse } from '../../../test/support/http.js';
-import { TEST_SUBGRAPH_SECRET } from '../../../test/support/subgraphs.js';
+import { TEST_GATEWAY_SIGNING_ENV } from '../../../test/support/signing-keys.js';
 import { loadGatewayConfig } from '../../src/config.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
 import { prepareSupergraph } from '../../src/supergraph/security-features.js';
@@ -120,7 +120,7 @@ describe('a supergraph with @inaccessible, in Meshgate and in stock @apollo/gate
     const serve = async (file: string, sdl: string) => {
       const path = join(dir, file);
       await writeFile(path, sdl);
-      const config = loadGatewayConfig({ MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET });
+      const config = loadGatewayConfig({ ...TEST_GATEWAY_SIGNING_ENV });
       return createGateway({ ...config, port: 0, supergraph: { kind: 'file', path }, subgraphUrls: urls }, { logger });
     };
     meshgate = await serve('supergraph.graphql', supergraphSdl);

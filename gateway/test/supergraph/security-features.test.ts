@@ -2,8 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, prettyFormatQueryPlan } from '@apollo/query-planner';
 import { parse } from 'graphql';
-import { loadGatewayConfig } from '../../src/config.js';
-import { composeContracts } from '../../src/supergraph/compose-source.js';
+import { composeDataProducts } from '../../src/supergraph/compose-source.js';
 import { prepareSupergraph } from '../../src/supergraph/security-features.js';
 import { SupergraphError } from '../../src/supergraph/source.js';
 import { anonymous, decide, user } from '../fixtures/authorize.js';
@@ -84,9 +83,7 @@ describe('prepareSupergraph', () => {
   });
 
   it('loads the real data products\' supergraph', async () => {
-    const config = loadGatewayConfig({});
-    if (config.supergraph.kind !== 'compose') throw new Error('expected the default compose source');
-    const prepared = prepareSupergraph(await composeContracts(config.supergraph.subgraphs));
+    const prepared = prepareSupergraph((await composeDataProducts()).sdl);
     expect(prepared.apiSchema.getQueryType()?.getFields()).toHaveProperty('products');
     await expect(loadWithStockGateway(prepared.plannerSdl)).resolves.toBeUndefined();
   });
