@@ -8,6 +8,10 @@ COPY tsconfig.json ./
 COPY shared ./shared
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
+COPY registry ./registry
+# The registry's embedded database lives here (a volume in docker-compose.yml): created owned by the
+# user the services run as, so a fresh named volume takes that ownership.
+RUN mkdir -p /app/data/registry && chown -R node:node /app/data
 USER node
-EXPOSE 4000 4001 4002 4003
+EXPOSE 4000 4001 4002 4003 4500
 CMD ["node", "--import", "tsx", "gateway/src/main.ts"]

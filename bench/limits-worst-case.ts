@@ -30,8 +30,8 @@ import { loadOperationLimitsConfig } from '../gateway/src/limits/limits-config.j
 import { firstViolation, measureOperation } from '../gateway/src/limits/operation-limits.js';
 import { parseDocument, selectOperation } from '../gateway/src/pipeline/parse.js';
 import { HttpError } from '../shared/errors.js';
-import { DOMAINS } from '../shared/domains.js';
-import { REPO_ROOT, subgraphDir } from '../shared/paths.js';
+import { listDataProductFolders } from '../shared/dataproduct/folders.js';
+import { REPO_ROOT } from '../shared/paths.js';
 
 // Files under bench/ resolve bench/node_modules first, which has its own graphql: the schema built
 // by the product's packages must be validated with the product's copy, so it is loaded from the root.
@@ -44,7 +44,7 @@ const ONLY = values.only;
 const config = loadOperationLimitsConfig();
 const { maxTokens, maxRecursion } = config.parse;
 
-const sdl = await composeContracts(DOMAINS.map((d) => ({ name: d.name, url: `http://127.0.0.1/${d.name}`, schemaPath: join(subgraphDir(d.dir), 'schema.graphql') })));
+const sdl = await composeContracts((await listDataProductFolders()).map((f) => ({ name: f.name, url: `http://127.0.0.1/${f.name}`, schemaPath: f.schemaPath })));
 const prepared = prepareSupergraph(sdl);
 const supergraph = Supergraph.build(stripSupergraph(sdl).plannerSdl);
 const apiSchema = supergraph.apiSchema();

@@ -1,17 +1,28 @@
 /**
- * `npm start`: the whole data mesh on one machine. Starts every data product as its own process
- * (own port, own embedded database under ./data unless a DATABASE_URL is set), then the gateway,
- * waits until the gateway sees every subgraph, and prints where everything is. A service that exits
- * on its own is restarted with backoff while the rest keep serving (see `afterExit`). Ctrl-C stops all.
+ * `npm start`: the whole data mesh on one machine, as it is deployed. Starts the schema registry,
+ * then every data product found under `subgraphs/` as its own process (own port, own embedded
+ * database under ./data unless a DATABASE_URL is set), each publishing itself to the registry once
+ * it listens, as a deploy pipeline would; then the gateway, serving the supergraph the registry
+ * composes. Waits until the gateway serves every data product, and prints where everything is. A
+ * service that exits on its own is restarted with backoff while the rest keep serving (see
+ * `afterExit`). Ctrl-C stops all.
+ *
+ * The data products are the folders present at start: one added while the mesh runs is not started
+ * here; its team runs `npx meshgate serve subgraphs/<name>` and `npx meshgate publish subgraphs/<name>`,
+ * and the gateway picks it up from the registry without a restart.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { DOMAINS, GATEWAY_DEFAULT_PORT } from '../shared/domains.js';
+import { loadAuthenticationConfig } from '../gateway/src/governance/authentication-config.js';
+import { mintToken } from '../gateway/src/governance/dev-token.js';
+import { listDataProductFolders, type DataProductFolder } from '../shared/dataproduct/folders.js';
 import { REPO_ROOT } from '../shared/paths.js';
+import { generateSigningKey } from '../shared/signing/ed25519.js';
+import { pkcs8Pem } from '../shared/signing/private-keys.js';
 import { formatLogLine } from './log-format.js';
 
 const EXAMPLE_QUERY = `{
@@ -79,46 +90,153 @@ interface Service {
   entry: string;
   /** Where the service answers `GET /health` with `{ service: name }` once it is up. */
   healthUrl: string;
+  /** Its whole environment, the same for every restart. */
+  env: NodeJS.ProcessEnv;
   child?: ChildProcess;
   history: RestartHistory;
   /** The pending restart, cleared when the launcher stops. */
   restartTimer?: NodeJS.Timeout;
 }
 
-/** `/health` of a service listening on `host:port`; an any-address bind is reached on the loopback. */
-function healthUrl(host: string | undefined, port: number): string {
-  const reachable = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/health`;
+/** A data product the launcher starts, and where the gateway reaches it. */
+interface StartedProduct {
+  folder: DataProductFolder;
+  port: number;
+  /** Published as its routing URL. */
+  url: string;
 }
 
-const gatewayPort = Number(process.env.GATEWAY_PORT ?? GATEWAY_DEFAULT_PORT);
-const services: Service[] = [
-  ...DOMAINS.map((d) => ({
-    name: d.name,
-    entry: join(REPO_ROOT, 'subgraphs', d.dir, 'src', 'main.ts'),
-    healthUrl: healthUrl(process.env[`${d.envPrefix}HOST`], Number(process.env[`${d.envPrefix}PORT`] ?? d.defaultPort)),
-    history: NO_EXITS,
-  })),
-  {
-    name: 'gateway',
-    entry: join(REPO_ROOT, 'gateway', 'src', 'main.ts'),
-    healthUrl: healthUrl(process.env.GATEWAY_HOST, gatewayPort),
-    history: NO_EXITS,
-  },
-];
+const GATEWAY_DEFAULT_PORT = 4000;
+const REGISTRY_DEFAULT_PORT = 4500;
+/** How long the whole mesh may take to come up, registry to gateway. */
+const START_TIMEOUT_MS = 180_000;
+/** The tokens are minted per run and must outlive it: the gateway polls the registry with its own for as long as the stack runs. */
+const TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+/** The loopback address of a service bound to `host`: an any-address bind is reached on 127.0.0.1. */
+function reachableHost(host: string | undefined): string {
+  const reachable = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return reachable.includes(':') ? `[${reachable}]` : reachable;
+}
+
+const env = (name: string): string | undefined => process.env[name]?.trim() || undefined;
+const gatewayPort = Number(env('GATEWAY_PORT') ?? GATEWAY_DEFAULT_PORT);
+const registryPort = Number(env('REGISTRY_PORT') ?? REGISTRY_DEFAULT_PORT);
+const registryUrl = `http://${reachableHost(env('REGISTRY_HOST'))}:${registryPort}`;
+let services: Service[] = [];
 let stopping = false;
 
-// The gateway signs every subgraph request with this secret and the subgraphs verify it. Unless the
-// operator chose one, each run makes its own, so no stack started here relies on the public development secret.
-const childEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  MESHGATE_SUBGRAPH_SECRET: process.env.MESHGATE_SUBGRAPH_SECRET?.trim() || randomBytes(32).toString('base64url'),
-};
+/**
+ * The data products this run starts, each at `<PREFIX>PORT` or its descriptor's routingUrl port. A
+ * folder without `src/main.ts` (a subgraph written in another language, run by its team) is skipped.
+ */
+async function productsToStart(): Promise<StartedProduct[]> {
+  const folders = await listDataProductFolders();
+  const problems: string[] = [];
+  const products: StartedProduct[] = [];
+  for (const folder of folders) {
+    if (!existsSync(join(folder.dir, 'src', 'main.ts'))) {
+      console.log(`${folder.name}: no src/main.ts, not started here (run it yourself and publish it with npx meshgate publish)`);
+      continue;
+    }
+    const p = folder.envPrefix;
+    const port = env(`${p}PORT`) ?? folder.defaultPort;
+    if (port === undefined) {
+      problems.push(`${folder.name}: expected ${p}PORT or a routingUrl in ${folder.descriptorPath} (neither is set)`);
+      continue;
+    }
+    // Published as its routing URL: the descriptor's, unless the port was moved or the operator says where it is.
+    const moved = env(`${p}PORT`) !== undefined || env(`${p}HOST`) !== undefined;
+    const url = env(`${p}URL`) ?? (moved || !folder.routingUrl ? `http://${reachableHost(env(`${p}HOST`))}:${port}/graphql` : folder.routingUrl);
+    products.push({ folder, port: Number(port), url });
+  }
+  if (problems.length) throw new Error(`Cannot start the data products:\n  - ${problems.join('\n  - ')}`);
+  if (products.length === 0) throw new Error('No data product to start: expected folders with a dataproduct.yaml and src/main.ts under subgraphs/');
+  return products;
+}
+
+/**
+ * Registry tokens, minted with the JWT settings the gateway and the registry both read: each data
+ * product may publish only itself (as its deploy pipeline would), the gateway may read and report usage.
+ */
+async function mintRegistryToken(subject: string, scopes: string[]): Promise<string> {
+  const config = loadAuthenticationConfig(process.env);
+  if (config.kind !== 'hs256') {
+    throw new Error(
+      `npm start mints the registry tokens with the gateway's shared secret, but it is configured for ${config.kind === 'jwks' ? 'JWT_JWKS_URL' : 'JWT_JWKS_FILE'}; ` +
+        'unset it to use JWT_SECRET or the development secret',
+    );
+  }
+  return mintToken({ subject, scopes, secret: config.secret, issuer: config.issuer, audience: config.audience, ttlSeconds: TOKEN_TTL_SECONDS });
+}
+
+/**
+ * What the gateway and the subgraphs need to trust each other (MESHGATE_SIGNING, shared/signing/).
+ * Unless the operator chose the material, each run makes its own and hands the same to every restart,
+ * so no stack started here relies on a public development secret and a restarted gateway keeps the
+ * key the subgraphs already trust.
+ */
+function signingEnv(): { subgraphs: NodeJS.ProcessEnv; gateway: NodeJS.ProcessEnv } {
+  if (env('MESHGATE_SIGNING') === 'hmac') {
+    // A secret the gateway signs with and every subgraph verifies.
+    const secret = { MESHGATE_SUBGRAPH_SECRET: env('MESHGATE_SUBGRAPH_SECRET') ?? randomBytes(32).toString('base64url') };
+    return { subgraphs: secret, gateway: secret };
+  }
+  // Ed25519 (the default): the gateway signs with a private key; the subgraphs fetch its public keys
+  // from where this run's gateway serves them, unless they were given a JWKS file.
+  const keyGiven = env('MESHGATE_SIGNING_KEY') !== undefined || env('MESHGATE_SIGNING_KEY_FILE') !== undefined;
+  const jwksGiven = env('MESHGATE_GATEWAY_JWKS_URL') !== undefined || env('MESHGATE_GATEWAY_JWKS_FILE') !== undefined;
+  return {
+    subgraphs: jwksGiven ? {} : { MESHGATE_GATEWAY_JWKS_URL: `http://${reachableHost(env('GATEWAY_HOST'))}:${gatewayPort}/.well-known/jwks.json` },
+    gateway: keyGiven ? {} : { MESHGATE_SIGNING_KEY: pkcs8Pem([generateSigningKey()]) },
+  };
+}
+
+async function defineServices(products: StartedProduct[]): Promise<Service[]> {
+  const signing = signingEnv();
+  const base = { ...process.env };
+  const registry: Service = {
+    name: 'registry',
+    entry: join(REPO_ROOT, 'registry', 'src', 'main.ts'),
+    healthUrl: `${registryUrl}/health`,
+    env: base,
+    history: NO_EXITS,
+  };
+  const subgraphs = await Promise.all(
+    products.map(async ({ folder, port, url }): Promise<Service> => ({
+      name: folder.name,
+      entry: join(folder.dir, 'src', 'main.ts'),
+      healthUrl: `http://${reachableHost(env(`${folder.envPrefix}HOST`))}:${port}/health`,
+      env: {
+        ...base,
+        ...signing.subgraphs,
+        [`${folder.envPrefix}URL`]: url,
+        MESHGATE_REGISTRY_URL: registryUrl,
+        MESHGATE_TOKEN: await mintRegistryToken(`npm-start/${folder.name}`, [`registry:publish:${folder.name}`, 'registry:read']),
+      },
+      history: NO_EXITS,
+    })),
+  );
+  const gateway: Service = {
+    name: 'gateway',
+    entry: join(REPO_ROOT, 'gateway', 'src', 'main.ts'),
+    healthUrl: `http://${reachableHost(env('GATEWAY_HOST'))}:${gatewayPort}/health`,
+    env: {
+      ...base,
+      ...signing.gateway,
+      SUPERGRAPH_SOURCE: 'registry',
+      MESHGATE_REGISTRY_URL: registryUrl,
+      MESHGATE_REGISTRY_TOKEN: await mintRegistryToken('npm-start/gateway', ['registry:read', 'registry:usage:report']),
+    },
+    history: NO_EXITS,
+  };
+  return [registry, ...subgraphs, gateway];
+}
 
 function start(service: Service): void {
   const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: REPO_ROOT,
-    env: childEnv,
+    env: service.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   service.child = child;
@@ -207,23 +325,47 @@ async function stopAll(exitCode: number): Promise<void> {
   process.exit(exitCode);
 }
 
-/** True once the gateway sees every subgraph up; false when the launcher is stopping (it gave up, or Ctrl-C). */
-async function waitUntilReady(url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls `/health` across restarts until the service answers as itself (true), or the launcher stops (false). */
+async function untilUp(service: Service, deadline: number): Promise<boolean> {
+  while (!stopping) {
+    if (Date.now() > deadline) throw new Error(`${service.name} did not come up at ${service.healthUrl} within the start-up time (see its log lines above)`);
+    try {
+      const response = await fetch(service.healthUrl, { signal: AbortSignal.timeout(1000) });
+      const body = (await response.json()) as { service?: string };
+      if (response.ok && body.service === service.name) return true;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/**
+ * True once the gateway is ready and its supergraph holds every data product started here (each
+ * reaches it by publishing itself to the registry); false when the launcher is stopping (it gave up, or Ctrl-C).
+ */
+async function waitUntilReady(url: string, expected: readonly string[], deadline: number): Promise<boolean> {
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (stopping) return false;
     try {
-      const response = await fetch(url);
-      const body = (await response.json()) as { status: string; subgraphs: { name: string; status: string }[] };
-      if (body.status === 'ready') return true;
-      last = body.subgraphs.filter((s) => s.status !== 'up').map((s) => `${s.name} not up yet`).join(', ');
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const body = (await response.json()) as { status?: string; reason?: string; subgraphs?: { name: string; status: string }[] };
+      const served = new Map((body.subgraphs ?? []).map((s) => [s.name, s.status]));
+      const waiting = expected.flatMap((name) => {
+        const status = served.get(name);
+        if (status === undefined) return [`${name} not in the served supergraph yet`];
+        return status === 'up' ? [] : [`${name} not up yet`];
+      });
+      if (body.status === 'ready' && waiting.length === 0) return true;
+      last = [...waiting, ...(body.reason ? [body.reason] : [])].join(', ') || `gateway status ${body.status}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`The stack did not become ready within ${timeoutMs / 1000} s (${last})`);
+  throw new Error(`The stack did not become ready within ${START_TIMEOUT_MS / 1000} s (${last})`);
 }
 
 async function run(): Promise<void> {
@@ -234,17 +376,29 @@ async function run(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const started = Date.now();
-  for (const service of services) start(service);
+  const deadline = started + START_TIMEOUT_MS;
   try {
-    if (!(await waitUntilReady(`http://127.0.0.1:${gatewayPort}/ready`, 180_000))) return;
-    // The gateway's /ready names no hosts: the launcher knows where it started each subgraph.
-    const subgraphs = services.filter((s) => s.name !== 'gateway').map((s) => ({ name: s.name, url: s.healthUrl.replace(/\/health$/, '/graphql') }));
+    const products = await productsToStart();
+    services = await defineServices(products);
+    const registry = services[0];
+    const subgraphs = services.slice(1, -1);
+    const gateway = services[services.length - 1];
+    // In deployment order: the registry first (each data product publishes to it), the data products
+    // (the gateway's supergraph is what they published), the gateway last.
+    start(registry);
+    if (!(await untilUp(registry, deadline))) return;
+    for (const service of subgraphs) start(service);
+    if (!(await Promise.all(subgraphs.map((s) => untilUp(s, deadline)))).every(Boolean)) return;
+    start(gateway);
+    if (!(await waitUntilReady(`http://${reachableHost(env('GATEWAY_HOST'))}:${gatewayPort}/ready`, subgraphs.map((s) => s.name), deadline))) return;
     const gatewayUrl = `http://localhost:${gatewayPort}/graphql`;
+    const registryApi = `${registryUrl.replace('127.0.0.1', 'localhost')}/graphql`;
     console.log(`
 Meshgate is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
   Gateway (one endpoint for every domain): ${gatewayUrl}
-${subgraphs.map((s) => `  ${s.name.padEnd(17)} subgraph: ${s.url}`).join('\n')}
+  Registry (subgraph versions, supergraphs, checks): ${registryApi}
+${products.map((p) => `  ${p.folder.name.padEnd(17)} subgraph: ${p.url}`).join('\n')}
 
 Try the cross-domain query (inventory + marketing + customer-service in one request):
 
@@ -256,6 +410,10 @@ Restricted fields (Product.unitCost, Customer.email, support tickets…) need a 
   TOKEN=$(npm run -s token -- --sub alice --scope "finance:read support:read" --roles pii-reader)
   curl -s ${gatewayUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ products(limit: 3) { sku unitCost } customer(id: \\"7\\") { name email } }"}'
+
+Ship a change while the mesh runs (a new data product: npx meshgate serve subgraphs/<name> first):
+
+  MESHGATE_REGISTRY_URL=${registryUrl} MESHGATE_TOKEN=$(npm run -s token -- --sub <you> --scope registry:publish:<name>) npx meshgate publish subgraphs/<name>
 
 or open ${gatewayUrl} in a browser for Apollo Sandbox. A service that exits is restarted; Ctrl-C stops everything.
 `);

@@ -14,12 +14,12 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { DATA_PRODUCTS } from '../../test/support/data-products.js';
+import { loadDataProduct } from '../../test/support/data-products.js';
 import { startTestSubgraph } from '../../test/support/subgraphs.js';
 
 const { values } = parseArgs({ options: { domain: { type: 'string' }, 'database-url': { type: 'string' } } });
-const product = DATA_PRODUCTS.find((p) => p.domain.name === values.domain);
-if (!product) throw new Error(`--domain: expected one of ${DATA_PRODUCTS.map((p) => p.domain.name).join(', ')} (got ${values.domain})`);
+if (!values.domain) throw new Error('--domain: expected the name of a data product under subgraphs/ (not given)');
+const product = await loadDataProduct(values.domain);
 if (values['database-url']) process.env.TEST_DATABASE_URL = values['database-url'];
 
 const started = await startTestSubgraph(product, { verifySignatures: false, backend: values['database-url'] ? 'postgres' : 'pglite' });
@@ -31,7 +31,7 @@ const stats = createServer((_req, res) => {
 });
 await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
 const statsUrl = `http://127.0.0.1:${(stats.address() as { port: number }).port}/`;
-console.log(`READY ${JSON.stringify({ name: product.domain.name, url: started.subgraph.url, statsUrl })}`);
+console.log(`READY ${JSON.stringify({ name: product.name, url: started.subgraph.url, statsUrl })}`);
 
 let stopping = false;
 const stop = async () => {

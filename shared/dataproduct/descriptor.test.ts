@@ -2,17 +2,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { DOMAINS } from '../domains.js';
 import {
   checkDataProduct,
   checkDescriptorAgainstSchema,
   DESCRIPTOR_SCHEMA_URL,
+  LIFECYCLE_ORDER,
   loadDescriptor,
   sensitiveFields,
   type ClassificationLevel,
   type DataCategory,
   type DataProductDescriptor,
 } from './descriptor.js';
+import { listDataProductFolders } from './folders.js';
 
 function validDescriptor(): DataProductDescriptor {
   return {
@@ -263,7 +264,7 @@ describe('checkDescriptorAgainstSchema', () => {
       'name mismatch',
       () => {},
       'orders',
-      '$.name: expected "orders", the name this subgraph is registered under in shared/domains.ts, got "shop"',
+      '$.name: expected "orders", the name this subgraph is published under, got "shop"',
     ],
   ])('reports %s', (_name, change, registeredName, expected) => {
     const descriptor = validDescriptor();
@@ -301,9 +302,11 @@ describe('descriptor-schema.json and the DataProductDescriptor type', () => {
   // Record<union, true> fails to compile when the type gains or loses a member; the runtime
   // comparison fails when the schema does. Together they keep the two in step.
   const topLevelKeys: Record<keyof DataProductDescriptor, true> = {
-    apiVersion: true, kind: true, name: true, domain: true, description: true, owner: true,
-    purpose: true, consumers: true, slo: true, entities: true, classification: true,
+    apiVersion: true, kind: true, name: true, domain: true, description: true, lifecycle: true, routingUrl: true,
+    owner: true, purpose: true, consumers: true, slo: true, entities: true, classification: true,
   };
+  // Optional in the type (`?:`) and absent from the schema's `required`.
+  const optionalKeys = ['lifecycle', 'routingUrl'];
   const levels: Record<ClassificationLevel, true> = { public: true, internal: true, confidential: true, restricted: true };
   const categories: Record<DataCategory, true> = { pii: true, financial: true, commercial: true, operational: true };
 
@@ -311,7 +314,8 @@ describe('descriptor-schema.json and the DataProductDescriptor type', () => {
     const schema = JSON.parse(await readFile(DESCRIPTOR_SCHEMA_URL, 'utf8'));
     const classified = schema.properties.classification.items.properties;
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(topLevelKeys).sort());
-    expect(schema.required.sort()).toEqual(Object.keys(topLevelKeys).sort());
+    expect(schema.required.sort()).toEqual(Object.keys(topLevelKeys).filter((k) => !optionalKeys.includes(k)).sort());
+    expect(schema.properties.lifecycle.enum).toEqual([...LIFECYCLE_ORDER]);
     expect(classified.level.enum).toEqual(Object.keys(levels));
     expect(classified.categories.items.enum).toEqual(Object.keys(categories));
   });
@@ -330,8 +334,15 @@ describe('descriptor-schema.json and the DataProductDescriptor type', () => {
   });
 });
 
-describe.each(DOMAINS.map((domain) => [domain.dir, domain] as const))('the real descriptor of subgraphs/%s', (_dir, domain) => {
+// Every folder under subgraphs/, found as the stack finds them: a new data product is checked here without editing this file.
+const folders = await listDataProductFolders();
+
+describe.each(folders.map((folder) => [folder.name, folder] as const))('the real descriptor of subgraphs/%s', (_name, folder) => {
   it('is valid and consistent with its schema.graphql', async () => {
-    expect(await checkDataProduct(domain)).toEqual([]);
+    expect(await checkDataProduct(folder.dir)).toEqual([]);
   });
+});
+
+it('finds the demo data products', () => {
+  expect(folders.map((f) => f.name)).toEqual(expect.arrayContaining(['customer-service', 'inventory', 'marketing']));
 });

@@ -1,26 +1,50 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { envVar, parseEnv } from '../config/env.js';
+import { ConfigError, envVar, parseEnvInto } from '../config/env.js';
+import { dbSchemaOf, envPrefixOf, portOf } from '../dataproduct/folders.js';
+import { descriptorPath } from '../dataproduct/descriptor.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { seedOnce } from '../db/seed-state.js';
-import { domainByName, type DomainInfo } from '../domains.js';
 import { createLogger, type Logger } from '../logging.js';
 import { stopOnSignal } from '../lifecycle.js';
-import { REPO_ROOT, subgraphDir } from '../paths.js';
-import { DEVELOPMENT_SUBGRAPH_SECRET, loadSigningConfig, type SigningConfig } from '../signing.js';
+import { REPO_ROOT } from '../paths.js';
+import { DEVELOPMENT_SUBGRAPH_SECRET } from '../signing/hmac.js';
+import { loadSignatureCheck, type ConfiguredSignatureCheck } from '../signing/verifier-config.js';
+import { describeCheck } from '../signing/verifier.js';
+import { loadPublishOnStartConfig, publishOnStart, type PublishOnStartConfig } from './publish-on-start.js';
 import { startSubgraph, type RunningSubgraph, type SignatureCheck, type SubgraphOptions, type SubgraphRequest } from './subgraph-server.js';
 
-/** What every domain exports from its `server.ts`: how to prepare its database and start it. */
+/**
+ * What every data product exports from its `src/server.ts`: where it lives, how to prepare its
+ * database and how to start it. Everything but the code follows from its folder, so adding a
+ * data product touches nothing outside `subgraphs/<name>/`.
+ */
 export interface DataProductDefinition {
-  domain: DomainInfo;
-  /** Folder of the domain's plain SQL migrations. */
-  migrationsDir: string;
+  /** The subgraph's name: its folder's and its descriptor's. */
+  readonly name: string;
+  /** Absolute path of the data product's folder. */
+  readonly dir: string;
+  /** Prefix of the variables its process reads, e.g. `CUSTOMER_SERVICE_` (see `envPrefixOf`). */
+  readonly envPrefix: string;
+  /** PostgreSQL schema of its tables, e.g. `customer_service` (see `dbSchemaOf`). */
+  readonly dbSchema: string;
+  /** Folder of its plain SQL migrations, `db/migrations`. */
+  readonly migrationsDir: string;
+  /** Its contract, `schema.graphql`. */
+  readonly schemaPath: string;
+  /** Its descriptor, `dataproduct.yaml`. */
+  readonly descriptorPath: string;
   /** Loads the deterministic demo data (called once per database). */
   seed(db: Database): Promise<void>;
   /** Builds the subgraph server on an open database and listens. Never called on import. */
   start(options: StartOptions): Promise<RunningSubgraph>;
 }
+
+/** What the configuration loader needs of a data product; a `DataProductFolder` has it too. */
+export type DataProductIdentity = Pick<DataProductDefinition, 'name' | 'envPrefix' | 'descriptorPath'>;
 
 export interface StartOptions {
   db: Database;
@@ -41,28 +65,48 @@ export interface SubgraphConfig {
   dataDir: string;
   seed: 'demo' | 'none';
   logLevel: string;
-  /** The secrets shared with the gateway and the accepted signature age (see `loadSigningConfig`). */
-  signing: SigningConfig;
+  /** How the gateway's signatures are checked: its public keys (default) or a shared secret (see `loadSignatureCheck`). */
+  signing: ConfiguredSignatureCheck;
+  /** Set when the process publishes itself to the registry once it listens (see `loadPublishOnStartConfig`). */
+  publish?: PublishOnStartConfig;
 }
 
 /**
- * Reads `<PREFIX>PORT`, `<PREFIX>HOST`, `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR`, `MESHGATE_SEED`, `LOG_LEVEL`,
- * `MESHGATE_SUBGRAPH_SECRET` (comma-separated, for rotation; default a development secret, refused when
- * `NODE_ENV=production`) and `MESHGATE_SIGNATURE_MAX_AGE_SECONDS` (default 60).
+ * Reads `<PREFIX>PORT` (default: the port of the descriptor's `routingUrl`), `<PREFIX>HOST` (default
+ * 127.0.0.1), `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR` (default `<repo>/data/<name>`), `MESHGATE_SEED`
+ * (default demo), `LOG_LEVEL`, the signing variables (see `loadSignatureCheck`) and the publish-on-start
+ * ones (see `loadPublishOnStartConfig`). Every problem is reported at once.
  */
-export function loadSubgraphConfig(domain: DomainInfo, env: Record<string, string | undefined> = process.env): SubgraphConfig {
-  const p = domain.envPrefix;
-  const parsed = parseEnv(
+export function loadSubgraphConfig(product: DataProductIdentity, env: Record<string, string | undefined> = process.env): SubgraphConfig {
+  const p = product.envPrefix;
+  const problems: string[] = [];
+  const routingUrl = descriptorRoutingUrl(product.descriptorPath);
+  let defaultPort: number | undefined;
+  try {
+    defaultPort = routingUrl === undefined ? undefined : portOf(routingUrl);
+  } catch {
+    problems.push(`${product.descriptorPath}: routingUrl: expected a URL such as http://127.0.0.1:4001/graphql, got "${routingUrl}"`);
+  }
+  const portSet = (env[`${p}PORT`]?.trim() ?? '') !== '';
+  if (!portSet && defaultPort === undefined && problems.length === 0) {
+    problems.push(`${p}PORT: expected the port to listen on, or a routingUrl in ${product.descriptorPath} to take it from; neither is set (not set)`);
+  }
+  const parsed = parseEnvInto(
     z.object({
-      [`${p}PORT`]: envVar.port(domain.defaultPort),
+      // Without a routingUrl there is no default: the problem above says so when the variable is unset too.
+      [`${p}PORT`]: envVar.port(defaultPort ?? 0),
       [`${p}HOST`]: z.string().default('127.0.0.1'),
       [`${p}DATABASE_URL`]: envVar.url(['postgres', 'postgresql']).optional(),
-      [`${p}DATA_DIR`]: z.string().default(join(REPO_ROOT, 'data', domain.dir)),
+      [`${p}DATA_DIR`]: z.string().default(join(REPO_ROOT, 'data', product.name)),
       MESHGATE_SEED: z.enum(['demo', 'none'], { error: 'expected "demo" or "none"' }).default('demo'),
       LOG_LEVEL: envVar.logLevel(),
     }),
     env,
-  ) as Record<string, unknown>;
+    problems,
+  ) as Record<string, unknown> | undefined;
+  const publish = collect(problems, () => loadPublishOnStartConfig(product, routingUrl, env));
+  const signing = collect(problems, () => loadSignatureCheck(env));
+  if (problems.length || !parsed) throw new ConfigError([...new Set(problems)]);
   return {
     port: parsed[`${p}PORT`] as number,
     host: parsed[`${p}HOST`] as string,
@@ -70,15 +114,42 @@ export function loadSubgraphConfig(domain: DomainInfo, env: Record<string, strin
     dataDir: parsed[`${p}DATA_DIR`] as string,
     seed: parsed.MESHGATE_SEED as 'demo' | 'none',
     logLevel: parsed.LOG_LEVEL as string,
-    signing: loadSigningConfig(env),
+    signing: signing!,
+    ...(publish ? { publish } : {}),
   };
 }
 
-/** Opens the domain's database (server or embedded), applies migrations and, if asked, seeds demo data once. */
+/** Runs one loader, moving its ConfigError's problems into `problems` so every variable is checked in one start. */
+function collect<T>(problems: string[], load: () => T): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/**
+ * The descriptor's `routingUrl`, the default of the port and of the published URL. Read without the
+ * full validation (the registry and `meshgate check` validate the descriptor): only this key matters here.
+ */
+function descriptorRoutingUrl(path: string): string | undefined {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the routingUrl of data product descriptor ${path}: ${(error as Error).message}`);
+  }
+  const routingUrl = (data as { routingUrl?: unknown } | null)?.routingUrl;
+  return typeof routingUrl === 'string' && routingUrl.trim() !== '' ? routingUrl.trim() : undefined;
+}
+
+/** Opens the data product's database (server or embedded), applies migrations and, if asked, seeds demo data once. */
 export async function prepareDataProductDatabase(
   product: DataProductDefinition,
   config: Pick<SubgraphConfig, 'databaseUrl' | 'dataDir' | 'seed'>,
-  schema = product.domain.dbSchema,
+  schema = product.dbSchema,
 ): Promise<{ db: Database; seeded: boolean }> {
   const db = config.databaseUrl
     ? await openDatabase({ url: config.databaseUrl, schema })
@@ -93,56 +164,76 @@ export async function prepareDataProductDatabase(
   }
 }
 
-/** The whole life of a subgraph process: config, database, listen, and a clean stop on SIGINT/SIGTERM. */
+/**
+ * The whole life of a subgraph process: config, database, listen, publish itself to the registry
+ * when one is configured (in the background: the subgraph serves whatever the registry answers),
+ * and a clean stop on SIGINT/SIGTERM.
+ */
 export async function runDataProduct(product: DataProductDefinition): Promise<void> {
-  const config = loadSubgraphConfig(product.domain);
-  const logger = createLogger(product.domain.name, config.logLevel);
-  if (config.signing.development) {
+  const config = loadSubgraphConfig(product);
+  const logger = createLogger(product.name, config.logLevel);
+  if (config.signing.mode === 'hmac' && config.signing.development) {
     logger.warn(
       `MESHGATE_SUBGRAPH_SECRET is not set: verifying with the public development secret "${DEVELOPMENT_SUBGRAPH_SECRET}"; set a secret shared with the gateway outside development`,
     );
   }
   const started = Date.now();
   const { db, seeded } = await prepareDataProductDatabase(product, config);
-  const signatures: SignatureCheck = { verify: true, secrets: config.signing.secrets, maxAgeSeconds: config.signing.maxAgeSeconds };
+  const signatures: SignatureCheck = config.signing;
+  logger.info(`checking ${describeCheck(signatures)}`);
   const running = await product.start({ db, port: config.port, host: config.host, logger, signatures });
   logger.info(
     { url: running.url, database: db.backend, seeded, startupMs: Date.now() - started },
-    `${product.domain.name} data product ready at ${running.url}`,
+    `${product.name} data product ready at ${running.url}`,
   );
+  const publishing = new AbortController();
+  if (config.publish) void publishOnStart(product, config.publish, logger, { signal: publishing.signal, listeningPort: running.port });
   stopOnSignal(logger, async () => {
+    publishing.abort();
     await running.stop();
     await db.close();
   });
 }
 
 export interface DataProductSpec<Store, Ctx extends object> {
-  /** The registered domain name (shared/domains.ts). */
+  /** The subgraph's name: the name of its folder and the descriptor's `name`. */
   name: string;
+  /** Absolute path of the data product's folder: `fileURLToPath(new URL('..', import.meta.url))` from `src/server.ts`. */
+  root: string;
   seed(db: Database): Promise<void>;
-  /** The domain's SQL behind its small interface, created once per process. */
+  /** The data product's SQL behind its small interface, created once per process. */
   createStore(db: Database): Store;
   resolvers: SubgraphOptions<Ctx>['resolvers'];
-  /** The per-request context: fresh loaders over the store, bound to the verified caller if the domain needs it. */
+  /** The per-request context: fresh loaders over the store, bound to the verified caller if the data product needs it. */
   context(store: Store, request: SubgraphRequest): Ctx;
 }
 
 /**
- * Every domain has the same skeleton (schema.graphql, db/migrations, a store, loaders,
- * resolvers), so its definition only names what differs: this fills in the paths and the start.
+ * Every data product has the same skeleton (schema.graphql, dataproduct.yaml, db/migrations, a store,
+ * loaders, resolvers), so its definition only names what differs: this fills in the paths, the
+ * names derived from its own, and the start.
  */
 export function defineDataProduct<Store, Ctx extends object>(spec: DataProductSpec<Store, Ctx>): DataProductDefinition {
-  const domain = domainByName(spec.name);
-  const root = subgraphDir(domain.dir);
+  const dir = resolve(spec.root);
+  // The folder is the data product: its name is how the stack, the tests and the registry find it.
+  if (basename(dir) !== spec.name) {
+    throw new Error(`defineDataProduct: expected the name of its folder ${dir}, "${basename(dir)}", got "${spec.name}"`);
+  }
+  const schemaPath = join(dir, 'schema.graphql');
   return {
-    domain,
-    migrationsDir: join(root, 'db', 'migrations'),
+    name: spec.name,
+    dir,
+    envPrefix: envPrefixOf(spec.name),
+    dbSchema: dbSchemaOf(spec.name),
+    migrationsDir: join(dir, 'db', 'migrations'),
+    schemaPath,
+    descriptorPath: descriptorPath(dir),
     seed: spec.seed,
     start: ({ db, port, host, logger, signatures }) => {
       const store = spec.createStore(db);
       return startSubgraph<Ctx>({
-        name: domain.name,
-        schemaPath: join(root, 'schema.graphql'),
+        name: spec.name,
+        schemaPath,
         resolvers: spec.resolvers,
         db,
         logger,

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { loadGatewayConfig } from '../../gateway/src/config.js';
 import { ConfigError } from '../../shared/config/env.js';
 import { PUBLIC_SECRETS } from '../../shared/config/public-secrets.js';
-import { DOMAINS } from '../../shared/domains.js';
+import { listDataProductFolders } from '../../shared/dataproduct/folders.js';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { loadSubgraphConfig } from '../../shared/subgraph/data-product.js';
 
 // Every secret value the documentation or the compose file prints is one anybody can read: each
 // must be in PUBLIC_SECRETS, and every service must refuse it when NODE_ENV=production.
 
-const DOCUMENTS = ['README.md', 'docker-compose.yml', 'Dockerfile', ...DOMAINS.map((d) => `subgraphs/${d.dir}/README.md`)];
+const products = await listDataProductFolders();
+const DOCUMENTS = ['README.md', 'docker-compose.yml', 'Dockerfile', ...products.map((p) => `subgraphs/${p.name}/README.md`)];
 
 /** `JWT_SECRET=value`, `MESHGATE_SUBGRAPH_SECRET: value`, and backticked words that look like a secret. */
 function printedSecrets(text: string): string[] {
@@ -38,10 +39,16 @@ describe('secrets printed in this repository', () => {
   });
 
   it.each([...PUBLIC_SECRETS])('%s is refused in production by the gateway and every subgraph', (secret) => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'an-operator-secret-of-at-least-32-bytes!', MESHGATE_SUBGRAPH_SECRET: 'an-operator-secret-of-at-least-32-chars' };
+    // A shared subgraph secret exists only with MESHGATE_SIGNING=hmac (the default signs with the gateway's key).
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'an-operator-secret-of-at-least-32-bytes!', MESHGATE_SIGNING: 'hmac', MESHGATE_SUBGRAPH_SECRET: 'an-operator-secret-of-at-least-32-chars' };
     expect(() => loadGatewayConfig(production)).not.toThrow();
     expect(() => loadGatewayConfig({ ...production, JWT_SECRET: secret })).toThrow(ConfigError);
     expect(() => loadGatewayConfig({ ...production, MESHGATE_SUBGRAPH_SECRET: secret })).toThrow(/MESHGATE_SUBGRAPH_SECRET: #1 is a secret printed in this repository/);
-    for (const domain of DOMAINS) expect(() => loadSubgraphConfig(domain, { ...production, MESHGATE_SUBGRAPH_SECRET: secret })).toThrow(ConfigError);
+    for (const product of products) expect(() => loadSubgraphConfig(product, { ...production, MESHGATE_SUBGRAPH_SECRET: secret })).toThrow(ConfigError);
+  });
+
+  // A private key cannot be refused by value the way a printed secret is: none may be printed at all.
+  it.each(DOCUMENTS)('%s prints no private key', (file) => {
+    expect(readFileSync(join(REPO_ROOT, file), 'utf8')).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----|"d"\s*:\s*"[A-Za-z0-9_-]{40,}"/);
   });
 });

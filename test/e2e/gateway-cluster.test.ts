@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { DOMAINS } from '../../shared/domains.js';
-import { DATA_PRODUCTS } from '../support/data-products.js';
+import { loadDataProducts } from '../support/data-products.js';
 import { startGateway, type GatewayProcess, type LogLine } from '../support/gateway-process.js';
-import { startTestSubgraph, TEST_SUBGRAPH_SECRET, type TestSubgraph } from '../support/subgraphs.js';
+import { TEST_GATEWAY_SIGNING_ENV } from '../support/signing-keys.js';
+import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
 import { allowedEverything } from '../support/tokens.js';
 
 /**
@@ -76,12 +76,12 @@ describe('GATEWAY_WORKERS=2 in front of the three subgraphs', () => {
   let headers: Record<string, string>;
 
   beforeAll(async () => {
-    subgraphs = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
-    const urls = Object.fromEntries(
-      DOMAINS.map((d) => [`${d.envPrefix}URL`, subgraphs.find((s) => s.subgraph.name === d.name)!.subgraph.url]),
-    );
+    const products = await loadDataProducts();
+    subgraphs = await Promise.all(products.map((product) => startTestSubgraph(product)));
+    // The gateway composes every folder under subgraphs/, each reached at its <PREFIX>URL.
+    const urls = Object.fromEntries(products.map((p, i) => [`${p.envPrefix}URL`, subgraphs[i].subgraph.url]));
     headers = await allowedEverything();
-    gateway = startGateway({ ...urls, GATEWAY_WORKERS: '2', GATEWAY_PORT: '0', MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET });
+    gateway = startGateway({ ...urls, GATEWAY_WORKERS: '2', GATEWAY_PORT: '0', ...TEST_GATEWAY_SIGNING_ENV });
     ready = await gateway.waitFor((line) => line.pid === gateway.child.pid && /^gateway ready at /.test(line.msg), 'the primary reported ready');
   }, 120_000);
 

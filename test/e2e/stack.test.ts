@@ -3,10 +3,10 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOMAINS } from '../../shared/domains.js';
+import { mintToken } from '../../gateway/src/governance/dev-token.js';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { afterExit, NO_EXITS, type EndedRun, type ExitDecision, type RestartHistory } from '../../scripts/stack.js';
-import { DATA_PRODUCTS } from '../support/data-products.js';
+import { loadDataProducts } from '../support/data-products.js';
 import { postGraphQL, type GraphQLResponse } from '../support/http.js';
 import { ensureTemplate } from '../support/templates.js';
 
@@ -35,7 +35,11 @@ describe('the launcher\'s restart rule', () => {
   });
 });
 
-/** `npm start` for real: four processes, real HTTP between them, Ctrl-C stops them all. */
+/**
+ * `npm start` for real: the registry, every data product under subgraphs/ (each publishing itself
+ * to the registry) and the gateway serving the registry's supergraph, as processes with real HTTP
+ * between them; Ctrl-C stops them all.
+ */
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +47,8 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+const products = await loadDataProducts();
 
 describe('npm start', () => {
   let dataDir: string;
@@ -55,13 +61,15 @@ describe('npm start', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'meshgate-e2e-'));
     env.GATEWAY_PORT = String(await freePort());
-    for (const [i, domain] of DOMAINS.entries()) {
+    env.REGISTRY_PORT = String(await freePort());
+    env.REGISTRY_DATA_DIR = join(dataDir, 'registry');
+    for (const product of products) {
       const port = await freePort();
-      env[`${domain.envPrefix}PORT`] = String(port);
-      env[`${domain.envPrefix}URL`] = `http://127.0.0.1:${port}/graphql`;
+      // Only the port is moved: the launcher publishes each data product at the URL it then listens on.
+      env[`${product.envPrefix}PORT`] = String(port);
       // A copy of the seeded template stands for the data a first start leaves behind.
-      env[`${domain.envPrefix}DATA_DIR`] = join(dataDir, domain.dir);
-      await cp(await ensureTemplate(DATA_PRODUCTS[i]), env[`${domain.envPrefix}DATA_DIR`], { recursive: true });
+      env[`${product.envPrefix}DATA_DIR`] = join(dataDir, product.name);
+      await cp(await ensureTemplate(product), env[`${product.envPrefix}DATA_DIR`], { recursive: true });
     }
     stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/stack.ts'], {
       cwd: REPO_ROOT,
@@ -71,7 +79,7 @@ describe('npm start', () => {
     stack.stdout!.on('data', (chunk) => (output += chunk));
     stack.stderr!.on('data', (chunk) => (output += chunk));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`stack not up within 90 s:\n${output}`)), 90_000);
+      const timer = setTimeout(() => reject(new Error(`stack not up within 120 s:\n${output}`)), 120_000);
       const check = () => {
         if (output.includes('Meshgate is up')) {
           clearTimeout(timer);
@@ -81,7 +89,7 @@ describe('npm start', () => {
       stack.stdout!.on('data', check);
       stack.once('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
     });
-  }, 120_000);
+  }, 150_000);
 
   afterAll(async () => {
     if (stack && stack.exitCode === null) stack.kill('SIGKILL');
@@ -121,11 +129,43 @@ describe('npm start', () => {
     });
   }
 
-  it('prints where everything is and an example query to try', () => {
+  it('prints where everything is, an example query to try and how to publish', () => {
     expect(output).toContain(`Gateway (one endpoint for every domain): http://localhost:${env.GATEWAY_PORT}/graphql`);
-    for (const domain of DOMAINS) expect(output).toContain(env[`${domain.envPrefix}URL`]);
+    expect(output).toContain(`Registry (subgraph versions, supergraphs, checks): http://localhost:${env.REGISTRY_PORT}/graphql`);
+    for (const product of products) expect(output).toContain(`${product.name.padEnd(17)} subgraph: http://127.0.0.1:${env[`${product.envPrefix}PORT`]}/graphql`);
     expect(output).toContain('products(lowStock: true, limit: 10)');
-    for (const name of [...DOMAINS.map((d) => d.name), 'gateway']) expect(output).toMatch(new RegExp(`^${name} started \\(pid \\d+\\)$`, 'm'));
+    expect(output).toContain(`MESHGATE_REGISTRY_URL=http://127.0.0.1:${env.REGISTRY_PORT} MESHGATE_TOKEN=$(npm run -s token -- --sub <you> --scope registry:publish:<name>) npx meshgate publish subgraphs/<name>`);
+    // In deployment order: the registry, the data products, the gateway.
+    const order = ['registry', ...products.map((p) => p.name), 'gateway'].map((name) => output.search(new RegExp(`^${name} started \\(pid \\d+\\)$`, 'm')));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect(order[0]).toBeLessThan(Math.min(...order.slice(1, -1)));
+    expect(order[order.length - 1]).toBeGreaterThan(Math.max(...order.slice(1, -1)));
+  });
+
+  it('has every data product publish itself to the registry with its own token, and the gateway serve what the registry composed', async () => {
+    const registry = `http://127.0.0.1:${env.REGISTRY_PORT}`;
+    const token = await mintToken({ subject: 'e2e-reader', scopes: ['registry:read'] });
+    const response = await fetch(`${registry}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ subgraphs { name url publisher } supergraph { id inputs { name } } }' }),
+    });
+    const { data, errors } = (await response.json()) as {
+      data: { subgraphs: { name: string; url: string; publisher: string }[]; supergraph: { id: string; inputs: { name: string }[] } };
+      errors?: unknown;
+    };
+    expect(errors).toBeUndefined();
+    expect(data.subgraphs.map((s) => s.name).sort()).toEqual(products.map((p) => p.name).sort());
+    for (const product of products) {
+      expect(data.subgraphs.find((s) => s.name === product.name)).toEqual({
+        name: product.name,
+        url: `http://127.0.0.1:${env[`${product.envPrefix}PORT`]}/graphql`,
+        publisher: `npm-start/${product.name}`,
+      });
+    }
+    expect(data.supergraph.inputs.map((i) => i.name).sort()).toEqual(products.map((p) => p.name).sort());
+    const ready = (await (await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/ready`)).json()) as { supergraph: { id: string; source: string } };
+    expect(ready.supergraph).toMatchObject({ id: data.supergraph.id, source: 'registry' });
   });
 
   it('answers the cross-domain query through the gateway process', async () => {
@@ -186,7 +226,7 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const port of [env.GATEWAY_PORT, ...DOMAINS.map((d) => env[`${d.envPrefix}PORT`])]) {
+    for (const port of [env.GATEWAY_PORT, env.REGISTRY_PORT, ...products.map((p) => env[`${p.envPrefix}PORT`])]) {
       await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
     }
   });

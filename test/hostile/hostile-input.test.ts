@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mintToken } from '../../gateway/src/governance/dev-token.js';
-import { DOMAINS } from '../../shared/domains.js';
-import { DATA_PRODUCTS } from '../support/data-products.js';
+import { loadDataProducts } from '../support/data-products.js';
 import { startGateway, type GatewayProcess } from '../support/gateway-process.js';
-import { startTestSubgraph, TEST_SUBGRAPH_SECRET, type TestSubgraph } from '../support/subgraphs.js';
+import { TEST_GATEWAY_SIGNING_ENV } from '../support/signing-keys.js';
+import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
 import { LEAKY_SUBGRAPH_MESSAGE, startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 import * as ops from './operations.js';
 import { flood, graphql, raw, send, type Answer } from './requests.js';
 
+
+// Every data product under subgraphs/ (three in this repository), each its own process-like subgraph here.
+const dataProducts = await loadDataProducts();
 /**
  * Meshgate's own hostile-input suite: the real mesh (three data products over HTTP, marketing
  * behind a fault switch) and the gateway as a real process with NODE_ENV=production, attacked one
@@ -177,7 +180,7 @@ const CASES: Case[] = [
     check: (a) => {
       expect(a.status).toBe(200);
       expect(a.text).not.toMatch(/\/work|\/tmp|schema\.graphql|127\.0\.0\.1|localhost/);
-      expect(a.json.subgraphs.map((s: { name: string }) => s.name).sort()).toEqual(DOMAINS.map((d) => d.name).sort());
+      expect(a.json.subgraphs.map((s: { name: string }) => s.name).sort()).toEqual(dataProducts.map((p) => p.name).sort());
     },
   },
 
@@ -243,7 +246,7 @@ describe('hostile input against the real mesh', () => {
   const report: { name: string; source: string; status: number; code?: string; ms: number; cpuMs: number }[] = [];
 
   beforeAll(async () => {
-    subgraphs = await Promise.all(DATA_PRODUCTS.map((product) => startTestSubgraph(product)));
+    subgraphs = await Promise.all(dataProducts.map((product) => startTestSubgraph(product)));
     const url = (name: string) => subgraphs.find((s) => s.subgraph.name === name)!.subgraph.url;
     marketing = await startFaultProxy(url('marketing'));
     gateway = startGateway({
@@ -251,7 +254,7 @@ describe('hostile input against the real mesh', () => {
       GATEWAY_PORT: '0',
       LOG_LEVEL: 'info',
       JWT_SECRET,
-      MESHGATE_SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET,
+      ...TEST_GATEWAY_SIGNING_ENV,
       INVENTORY_URL: url('inventory'),
       MARKETING_URL: marketing.url,
       CUSTOMER_SERVICE_URL: url('customer-service'),

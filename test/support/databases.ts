@@ -26,9 +26,9 @@ let counter = 0;
 /** A migrated, seeded database of one domain that belongs to this test alone. */
 export async function openTestDatabase(product: DataProductDefinition, backend: Backend = 'pglite'): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const dir = await mkdtemp(join(tmpdir(), `meshgate-${product.domain.dir}-`));
+    const dir = await mkdtemp(join(tmpdir(), `meshgate-${product.name}-`));
     await cp(await ensureTemplate(product), dir, { recursive: true });
-    const db = await openDatabase({ dataDir: dir, schema: product.domain.dbSchema });
+    const db = await openDatabase({ dataDir: dir, schema: product.dbSchema });
     return {
       db,
       dispose: async () => {
@@ -40,7 +40,7 @@ export async function openTestDatabase(product: DataProductDefinition, backend: 
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: the postgres backend needs a server');
   // A schema per test keeps parallel test files apart on the one shared server.
-  const schema = `${product.domain.dbSchema}_t${process.pid}_${++counter}`;
+  const schema = `${product.dbSchema}_t${process.pid}_${++counter}`;
   const { db } = await prepareDataProductDatabase(product, { databaseUrl: url, dataDir: '', seed: 'demo' }, schema);
   return {
     db,

@@ -1,14 +1,14 @@
 import { observeQueries } from '../../shared/db/observe.js';
 import { createLogger } from '../../shared/logging.js';
 import type { Principal } from '../../shared/principal.js';
-import { DEFAULT_SIGNATURE_MAX_AGE_SECONDS } from '../../shared/signing.js';
 import type { DataProductDefinition } from '../../shared/subgraph/data-product.js';
-import type { RunningSubgraph } from '../../shared/subgraph/subgraph-server.js';
+import type { RunningSubgraph, SignatureCheck } from '../../shared/subgraph/subgraph-server.js';
 import { openTestDatabase, type Backend, type TestDatabase } from './databases.js';
-import { postSigned, type GraphQLResponse } from './http.js';
+import { postSigned, type GraphQLResponse, type SigningAs } from './http.js';
+import { hmacSignatureCheck, testSignatureCheck, TEST_SUBGRAPH_SECRET } from './signing-keys.js';
 
-/** The secret test subgraphs verify with (and `TestSubgraph.query` signs with). */
-export const TEST_SUBGRAPH_SECRET = 'meshgate-test-subgraph-secret-for-jest-only';
+// Kept importable from here, where tests have always found it.
+export { TEST_SUBGRAPH_SECRET };
 
 export interface TestSubgraph {
   subgraph: RunningSubgraph;
@@ -26,21 +26,27 @@ export interface TestSubgraphOptions {
   backend?: Backend;
   /** Refuse requests without the gateway's signature. Default true. */
   verifySignatures?: boolean;
-  /** Default [TEST_SUBGRAPH_SECRET]. */
+  /**
+   * How the gateway's signature is checked. Default Ed25519 against the test gateway key
+   * (test/support/signing-keys.ts, what `startTestGateway` signs with); `hmacSignatureCheck()` for HMAC.
+   */
+  signatures?: SignatureCheck;
+  /** Shorthand for `signatures: hmacSignatureCheck(secrets)`. */
   secrets?: readonly string[];
 }
 
 /** Starts one data product on port 0 over its own test database, counting its SQL statements. */
 export async function startTestSubgraph(product: DataProductDefinition, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
-  const secrets = options.secrets ?? [TEST_SUBGRAPH_SECRET];
+  const signatures: SignatureCheck =
+    options.verifySignatures === false ? { verify: false } : (options.signatures ?? (options.secrets ? hmacSignatureCheck(options.secrets) : testSignatureCheck()));
   const database = await openTestDatabase(product, options.backend ?? 'pglite');
   const statements: string[] = [];
   const db = observeQueries(database.db, (sql) => statements.push(sql));
   const subgraph = await product.start({
     db,
     port: 0,
-    logger: createLogger(product.domain.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
-    signatures: options.verifySignatures === false ? { verify: false } : { verify: true, secrets, maxAgeSeconds: DEFAULT_SIGNATURE_MAX_AGE_SECONDS },
+    logger: createLogger(product.name, process.env.TEST_LOG_LEVEL ?? 'silent'),
+    signatures,
   });
   return {
     subgraph,
@@ -49,12 +55,18 @@ export async function startTestSubgraph(product: DataProductDefinition, options:
     resetStatements: () => {
       statements.length = 0;
     },
-    query: (query, variables, principal) => postSigned(subgraph.url, query, variables, { principal, secret: secrets }),
+    query: (query, variables, principal) => postSigned(subgraph.url, query, variables, { principal, ...signingFor(signatures, subgraph.name) }),
     stop: async () => {
       await subgraph.stop();
       await database.dispose();
     },
   };
+}
+
+/** How `TestSubgraph.query` signs for a subgraph with this check: as the test gateway would. */
+function signingFor(check: SignatureCheck, name: string): SigningAs {
+  if (check.verify && check.mode === 'hmac') return { secret: check.secrets };
+  return { audience: (check.verify && check.audience) || name };
 }
 
 /**

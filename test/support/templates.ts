@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { prepareDataProductDatabase, type DataProductDefinition } from '../../shared/subgraph/data-product.js';
 
@@ -12,7 +12,7 @@ import { prepareDataProductDatabase, type DataProductDefinition } from '../../sh
  * shapes the data (migrations, seeds, the database layer), so a change makes a new template.
  */
 export async function ensureTemplate(product: DataProductDefinition): Promise<string> {
-  const target = join(tmpdir(), 'meshgate-test-templates', `${product.domain.dir}-${contentHash(product.domain.dir)}`);
+  const target = join(tmpdir(), 'meshgate-test-templates', `${product.name}-${contentHash(product.dir)}`);
   if (existsSync(target)) return target;
   // Build beside the target and rename, so an interrupted run never leaves half a template and
   // two test workers racing to build it both end with a whole one.
@@ -26,10 +26,11 @@ export async function ensureTemplate(product: DataProductDefinition): Promise<st
   return target;
 }
 
-function contentHash(domainDir: string): string {
+function contentHash(productDir: string): string {
   const hash = createHash('sha256');
-  for (const path of [join(REPO_ROOT, 'subgraphs', domainDir, 'db'), join(REPO_ROOT, 'shared', 'db'), join(REPO_ROOT, 'shared', 'demo')]) {
-    for (const file of listFiles(path)) hash.update(file).update(readFileSync(file));
+  // Paths relative to their root: a product scaffolded into a fresh temp folder reuses its template.
+  for (const [root, path] of [[productDir, join(productDir, 'db')], [REPO_ROOT, join(REPO_ROOT, 'shared', 'db')], [REPO_ROOT, join(REPO_ROOT, 'shared', 'demo')]]) {
+    for (const file of listFiles(path)) hash.update(relative(root, file)).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineDataProduct } from '../../../shared/subgraph/data-product.js';
 import { seedCustomerService } from '../db/seed.js';
 import { accessScope } from './access.js';
@@ -7,6 +8,7 @@ import { createCustomerServiceStore, type CustomerServiceStore } from './store.j
 
 export const customerService = defineDataProduct<CustomerServiceStore, CustomerServiceContext>({
   name: 'customer-service',
+  root: fileURLToPath(new URL('..', import.meta.url)),
   seed: seedCustomerService,
   createStore: createCustomerServiceStore,
   resolvers,

@@ -238,7 +238,7 @@ describe('customer-service contract', () => {
       entities: { type: string; keys: string[] }[];
       classification: { field: string }[];
     };
-    expect(descriptor.name).toBe(customerService.domain.name);
+    expect(descriptor.name).toBe(customerService.name);
     for (const { field } of descriptor.classification) {
       const [typeName, fieldName] = field.split('.');
       const type = schema.getType(typeName);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineDataProduct } from '../../../shared/subgraph/data-product.js';
 import { seedInventory } from '../db/seed.js';
 import { createLoaders } from './loaders.js';
@@ -6,6 +7,7 @@ import { createInventoryStore, type InventoryStore } from './store.js';
 
 export const inventory = defineDataProduct<InventoryStore, InventoryContext>({
   name: 'inventory',
+  root: fileURLToPath(new URL('..', import.meta.url)),
   seed: seedInventory,
   createStore: createInventoryStore,
   resolvers,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineDataProduct } from '../../../shared/subgraph/data-product.js';
 import { seedMarketing } from '../db/seed.js';
 import { createLoaders } from './loaders.js';
@@ -6,6 +7,7 @@ import { createMarketingStore, type MarketingStore } from './store.js';
 
 export const marketing = defineDataProduct<MarketingStore, MarketingContext>({
   name: 'marketing',
+  root: fileURLToPath(new URL('..', import.meta.url)),
   seed: seedMarketing,
   createStore: createMarketingStore,
   resolvers,
