@@ -5,7 +5,10 @@
  *
  *   npm run bench:install            # once: the peers' own packages, in bench/
  *   npm run bench [-- --quick] [--rounds 2] [--duration 6] [--connections 16] [--only meshgate,apollo]
- *                 [--workloads a,b,c,d] [--database-url postgres://…] [--skip-scale] [--out file.json]
+ *                 [--workloads a,b,c,d] [--database-url postgres://…] [--skip-scale] [--skip-reload] [--out file.json]
+ *
+ * The reload scenario (bench/reload.ts, also `npm run bench:reload` alone) and the scale scenario run
+ * after the workloads, each with the machine to itself.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
@@ -14,8 +17,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeContracts } from '../gateway/src/supergraph/compose-source.js';
 import { prepareSupergraph } from '../gateway/src/supergraph/security-features.js';
-import { REPO_ROOT, subgraphDir } from '../shared/paths.js';
-import { DATA_PRODUCTS } from '../test/support/data-products.js';
+import { listDataProductFolders } from '../shared/dataproduct/folders.js';
+import { REPO_ROOT } from '../shared/paths.js';
 import { measureWorkloads, type Gateway } from './lib/measure.js';
 import { APOLLO, PEERS, type Supergraphs } from './lib/peers.js';
 import { readyLine, spawnTsx, stopService, type Service } from './lib/processes.js';
@@ -36,6 +39,7 @@ const { values: args } = parseArgs({
     workloads: { type: 'string', default: 'a,b,c,d' },
     'database-url': { type: 'string' },
     'skip-scale': { type: 'boolean', default: false },
+    'skip-reload': { type: 'boolean', default: false },
     out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results', 'latest.json') },
   },
 });
@@ -74,11 +78,11 @@ try {
   // --- subgraphs: one process each, as deployed; a fresh copy of the seeded data -------------
   log(`starting the three subgraphs (${settings.database})`);
   const subgraphs = await Promise.all(
-    DATA_PRODUCTS.map(async (product) => {
-      const service = spawnTsx('bench/side-by-side/subgraph.ts', ['--domain', product.domain.name, ...(args['database-url'] ? ['--database-url', args['database-url']] : [])]);
+    (await listDataProductFolders()).map(async (product) => {
+      const service = spawnTsx('bench/side-by-side/subgraph.ts', ['--domain', product.name, ...(args['database-url'] ? ['--database-url', args['database-url']] : [])]);
       services.push(service);
       const ready = await readyLine<{ name: string; url: string; statsUrl: string }>(service);
-      return { ...ready, pid: service.child.pid!, schemaPath: join(subgraphDir(product.domain.dir), 'schema.graphql') };
+      return { ...ready, pid: service.child.pid!, schemaPath: product.schemaPath };
     }),
   );
   const dir = await mkdtemp(join(tmpdir(), 'meshgate-bench-'));
@@ -125,6 +129,16 @@ try {
   const order = [...peers.map((p) => p.name), 'no-gateway'];
   rows.sort((a, b) => a.workload.localeCompare(b.workload) || order.indexOf(a.peer) - order.indexOf(b.peer));
 
+  let reload: unknown;
+  let reloadTable = '';
+  if (!args['skip-reload']) {
+    await stopAll(); // the reload scenario starts its own subgraphs, registry and gateways
+    const { formatReloadTable, reloadSettings, runReloadScenario } = await import('./reload.js');
+    const result = await runReloadScenario({ ...reloadSettings({ quick: settings.quick, connections: String(settings.connections), variants: String(settings.variants), tokens: String(settings.tokens) }), log });
+    reload = result;
+    reloadTable = formatReloadTable(result);
+  }
+
   let scale: unknown;
   let scaleTable = '';
   if (!args['skip-scale'] && !settings.quick) {
@@ -145,10 +159,11 @@ try {
   for (const [name, s] of Object.entries(startup)) {
     console.log(`  ${name.padEnd(24)} cold start ${s.coldStartMs.toFixed(0).padStart(5)} ms   new operation ${s.newOperationMs.toFixed(1).padStart(6)} ms   known ${s.knownOperationMs.toFixed(1).padStart(6)} ms`);
   }
+  if (reloadTable) console.log(`\n${reloadTable}`);
   if (scaleTable) console.log(`\n${scaleTable}`);
   console.log(`\nTargets (issue 4):\n${formatTargets(targets)}`);
   await mkdir(dirname(args.out!), { recursive: true });
-  await writeFile(args.out!, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), settings, startup, results: rows, targets, scale }, null, 2));
+  await writeFile(args.out!, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), settings, startup, results: rows, targets, reload, scale }, null, 2));
   console.log(`\nJSON: ${args.out}`);
 } finally {
   await stopAll();

@@ -28,7 +28,18 @@ export interface LoadOutcome {
   samples: string[];
 }
 
-export async function runLoad(url: string, requests: readonly PreparedRequest[], options: { connections: number; seconds: number; offset?: number }): Promise<LoadOutcome> {
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  /** Index of the first request sent (rounds start at different places in the list). */
+  offset?: number;
+  /** Called with every complete answer's headers and the time (performance.now()) its body arrived. */
+  onAnswer?: (headers: Record<string, string | string[] | undefined>, at: number) => void;
+  /** Keeps the load running past `seconds` until this settles (the reload scenario waits for its last reload). */
+  until?: Promise<unknown>;
+}
+
+export async function runLoad(url: string, requests: readonly PreparedRequest[], options: LoadOptions): Promise<LoadOutcome> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: options.connections, keepAliveTimeout: 30_000 });
   const outcome: LoadOutcome = { requests: 0, seconds: 0, latenciesMs: [], errors: 0, wrong: 0, samples: [] };
@@ -36,8 +47,11 @@ export async function runLoad(url: string, requests: readonly PreparedRequest[],
   let next = options.offset ?? 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
+  let settled = options.until === undefined;
+  const settle = () => (settled = true);
+  options.until?.then(settle, settle);
   const caller = async () => {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline || !settled) {
       const request = requests[next++ % requests.length];
       const sent = performance.now();
       let status = 0;
@@ -46,6 +60,7 @@ export async function runLoad(url: string, requests: readonly PreparedRequest[],
         const response = await pool.request({ path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...request.headers }, body: request.body });
         status = response.statusCode;
         text = await response.body.text();
+        options.onAnswer?.(response.headers, performance.now());
       } catch (error) {
         outcome.errors++;
         note(`transport: ${(error as Error).message}`);

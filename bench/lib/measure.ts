@@ -100,7 +100,7 @@ function toRow(workload: Workload, target: Gateway, total: Totals): Row {
  * then come back byte-identical to that peer's own checked answer. A peer whose answer differs
  * keeps the reference's text as its expectation, so every such answer counts as wrong.
  */
-async function prepareRequests(workload: Workload, targets: readonly Gateway[]) {
+export async function prepareRequests(workload: Workload, targets: readonly Gateway[]) {
   const bodies = workload.variants.map((v) => JSON.stringify({ query: v.query, variables: v.variables }));
   const reference: { parsed: unknown; text: string }[] = [];
   const prepared = new Map<string, { requests: PreparedRequest[]; wrong: number }>();
