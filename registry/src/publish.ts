@@ -211,6 +211,10 @@ function validate(input: PublishInput, actor: Actor): void {
   if (input.sdl.trim() === '') problems.push('sdl: expected the subgraph schema (schema.graphql), got an empty string');
   if (input.descriptor.trim() === '') problems.push('descriptor: expected the text of dataproduct.yaml, got an empty string');
   if (input.label != null && (input.label.length > MAX_LABEL || input.label.trim() === '')) problems.push(`label: expected 1 to ${MAX_LABEL} characters, got ${input.label.length}`);
+  // PostgreSQL text cannot hold U+0000, and no schema, descriptor, URL or label needs it.
+  for (const field of ['name', 'url', 'sdl', 'descriptor', 'label'] as const) {
+    if (input[field]?.includes('\u0000')) problems.push(`${field}: expected text without NUL characters (U+0000), got one at offset ${input[field]!.indexOf('\u0000')}`);
+  }
   if (problems.length > 0) throw badInput(`Invalid publish input:\n  - ${problems.join('\n  - ')}`);
   if (input.force && !actor.admin) throw forbidden('force is for registry admins (scope registry:admin): fix the reported problems instead, or ask a platform admin');
 }

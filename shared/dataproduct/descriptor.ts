@@ -108,7 +108,13 @@ export function parseDescriptor(text: string, sourceName: string): DataProductDe
   if (document.errors.length > 0) {
     throw new DescriptorError(sourceName, document.errors.map((e) => `$: expected valid YAML, got ${e.message.replace(/\s+/g, ' ').trim()}`));
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    // The yaml library refuses documents whose aliases would expand past its bound ("billion laughs").
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new DescriptorError(sourceName, [`$: expected YAML without excessive aliases, got ${(error as Error).message}`]);
+  }
   const validate = validator();
   if (!validate(data)) {
     throw new DescriptorError(sourceName, (validate.errors ?? []).map((error) => describeSchemaError(error, data)));

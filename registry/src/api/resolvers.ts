@@ -129,6 +129,8 @@ function usageProblems(entry: UsageEntryInput): string[] {
   }
   for (const key of ['clientName', 'clientVersion'] as const) {
     if (entry[key] === '' || entry[key].length > MAX_CLIENT) problems.push(`${key}: expected 1 to ${MAX_CLIENT} characters, got ${entry[key].length}`);
+    // PostgreSQL text cannot hold U+0000: refused here rather than failing the insert.
+    else if (entry[key].includes('\u0000')) problems.push(`${key}: expected text without NUL characters (U+0000)`);
   }
   if (!COORDINATE.test(entry.coordinate) || entry.coordinate.length > 512) {
     problems.push(`coordinate: expected a schema coordinate such as Product.name, got ${JSON.stringify(entry.coordinate.slice(0, 80))}`);
