@@ -13,6 +13,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'publish', summary: 'publish a data product to the registry; gateways serve it within seconds', load: async () => (await import('./commands/publish.js')).publish },
   { name: 'subgraphs', summary: 'list the current version of every published subgraph', load: async () => (await import('./commands/subgraphs.js')).subgraphs },
   { name: 'history', summary: 'list every version of one subgraph, newest first', load: async () => (await import('./commands/history.js')).history },
+  { name: 'supergraphs', summary: 'list every composed supergraph: when, by whom, from which versions, accepted or why not', load: async () => (await import('./commands/supergraphs.js')).supergraphs },
   { name: 'rollback', summary: 'make a previous version of a subgraph current again (admin)', load: async () => (await import('./commands/rollback.js')).rollback },
   { name: 'remove', summary: 'remove a subgraph from the supergraph (admin)', load: async () => (await import('./commands/remove.js')).remove },
   { name: 'compose', summary: 'compose data product folders into a supergraph offline, with the offline checks', load: async () => (await import('./commands/compose.js')).compose },

@@ -53,7 +53,7 @@ describe('the meshgate bin, as a process', () => {
   it('prints its help and exits 0', async () => {
     const run = await meshgate(['--help']);
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: meshgate <command>') });
-    for (const name of ['init', 'serve', 'check', 'publish', 'subgraphs', 'history', 'rollback', 'remove', 'compose', 'token']) {
+    for (const name of ['init', 'serve', 'check', 'publish', 'subgraphs', 'history', 'supergraphs', 'rollback', 'remove', 'compose', 'token']) {
       expect(run.stdout).toContain(`\n  ${name} `);
     }
   });

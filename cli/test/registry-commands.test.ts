@@ -110,6 +110,12 @@ describe('meshgate registry commands against a running registry', () => {
     ]);
     const json = JSON.parse((await cli(['history', 'pricing', '--limit', '1', '--json'], { env: env(tokens.reader) })).stdout);
     expect(json).toEqual([expect.objectContaining({ name: 'pricing', version: 2, label: 'v2', current: true, sdl: expect.stringContaining('author: String') })]);
+    const compositions = await cli(['supergraphs', '--limit', '2'], { env: env(tokens.reader) });
+    expect(compositions.code).toBe(ExitCode.Ok);
+    const lines = compositions.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID +CREATED +PUBLISHER +ACCEPTED +INPUTS +REASON$/);
+    // The newest composition is the one version 2 of pricing went into.
+    expect(lines[1]).toMatch(/^[0-9a-f]{12} .* yes +.*pricing@2/);
     const unknown = await cli(['history', 'nothing-here'], { env: env(tokens.reader) });
     expect(unknown).toMatchObject({ code: ExitCode.Failed, stderr: expect.stringContaining('has no subgraph "nothing-here"') });
   });
