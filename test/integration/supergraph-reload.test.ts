@@ -60,7 +60,7 @@ describe('supergraph generations: swaps under load, refusals, contract disagreem
         supergraph: { kind: 'registry', registry: endpoint, pollIntervalMs: 25, startupTimeoutMs: 10_000 },
         usageReporting: { kind: 'registry', registry: endpoint, intervalMs: 200 },
         // Policies that take a while: swaps land between a request taking its generation and executing.
-        configModulePath: 'test/fixtures/slow-policies.config.ts',
+        configModulePath: 'test/fixtures/lingering-policies.config.ts',
       },
       { logger },
     );
