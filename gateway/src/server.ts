@@ -1,3 +1,4 @@
+import { HttpError } from '../../shared/errors.js';
 import { createGraphQLHttpHandler, listen, sendJson } from '../../shared/http/graphql-http.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
@@ -18,6 +19,7 @@ import type { GatewayRequest } from './pipeline/stage.js';
 import { buildStages } from './pipeline/stages.js';
 import { supergraphSource } from './supergraph/select-source.js';
 import type { SupergraphSource } from './supergraph/source.js';
+import { startRequestTelemetry } from './telemetry/plugins.js';
 import { createUsageReporter, type UsageReporter } from './usage/usage-reporter.js';
 
 export interface RunningGateway {
@@ -105,24 +107,45 @@ async function serve(
       // Taken once, here: every stage, the policies and Apollo Server below use this generation.
       const lease = generations.acquire();
       const { generation } = lease;
+      // Telemetry first (telemetry/plugins.ts): the request id binds the logger every stage uses.
+      const telemetry = startRequestTelemetry({ http: req, method, generationId: generation.id, startedAt: performance.now() }, logger);
+      const request: GatewayRequest = {
+        http: req,
+        method,
+        clientAddress: req.socket.remoteAddress ?? 'unknown',
+        generation,
+        params: { ...params },
+        extensions: {},
+        signal,
+        logger: telemetry.logger,
+      };
+      const operation = () => ({ operationName: request.operation?.name?.value ?? request.params.operationName ?? undefined, query: request.params.query ?? undefined });
       try {
-        const request: GatewayRequest = {
-          http: req,
-          method,
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
-          generation,
-          params: { ...params },
-          extensions: {},
-          signal,
-          logger,
-        };
         await runStages(stages, request);
         const principal = request.principal ?? ANONYMOUS;
-        const policyResults = await evaluatePolicies(generation.policyNames, generation.governance.config.policies, { principal, headers: req.headers }, logger);
-        const context: GovernedContext = { principal, satisfied: generation.prepared.index.satisfiedSet(principal, policyResults), signal, extensions: request.extensions };
-        return { context, params: request.params, apollo: generation.apollo, headers: { [SUPERGRAPH_ID_HEADER]: generation.id }, done: lease.release };
+        const policyResults = await evaluatePolicies(generation.policyNames, generation.governance.config.policies, { principal, headers: req.headers }, telemetry.logger);
+        const context: GovernedContext = {
+          principal,
+          satisfied: generation.prepared.index.satisfiedSet(principal, policyResults),
+          signal,
+          extensions: request.extensions,
+          telemetry,
+        };
+        return {
+          context,
+          params: request.params,
+          apollo: generation.apollo,
+          headers: { ...telemetry.responseHeaders, [SUPERGRAPH_ID_HEADER]: generation.id },
+          done: ({ status }) => {
+            lease.release();
+            telemetry.end({ status, ...operation() });
+          },
+        };
       } catch (error) {
         lease.release();
+        // A refusal is one error and still names the request; anything else becomes the handler's 500.
+        if (error instanceof HttpError) Object.assign(error.headers, telemetry.responseHeaders);
+        telemetry.end({ status: error instanceof HttpError ? error.status : 500, errors: 1, ...operation() });
         throw error;
       }
     },

@@ -28,8 +28,8 @@ export interface Prepared<Ctx extends BaseContext> {
   apollo?: ApolloServer<Ctx>;
   /** Headers added to the GraphQL answer. */
   headers?: Readonly<Record<string, string>>;
-  /** Called once when the request is over: answered, failed, or its client gone. */
-  done?: () => void;
+  /** Called once when the request is over: answered, failed, or its client gone, with the status answered (500 when Apollo Server threw). */
+  done?: (outcome: { status: number }) => void;
 }
 
 export interface HttpLimits {
@@ -113,6 +113,7 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
         request = { req, method: 'POST', rawBody, params: paramsFromJson(rawBody), signal: controller.signal };
       }
       const prepared = await options.prepare(request);
+      let status = 500;
       try {
         const params = prepared.params ?? request.params;
         const apollo = prepared.apollo ?? (typeof options.apollo === 'function' ? options.apollo() : options.apollo);
@@ -121,9 +122,10 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
           context: async () => prepared.context,
         });
         for (const [name, value] of Object.entries(prepared.headers ?? {})) response.headers.set(name, value);
+        status = response.status ?? 200;
         await writeResponse(res, response);
       } finally {
-        prepared.done?.();
+        prepared.done?.({ status });
       }
     } catch (error) {
       if (error instanceof HttpError) {

@@ -17,6 +17,7 @@ import { dryRunReport, rejectionResponse, shapeResponse } from '../governance/sh
 import type { PreparedSupergraph } from '../supergraph/security-features.js';
 import type { Masker } from '../governance/masking.js';
 import type { DeniedSelection } from '../governance/authorize-operation.js';
+import type { TelemetryHooks } from '../telemetry/plugins.js';
 
 /** What the gateway's context carries, built once per HTTP request by the pipeline. */
 export interface GovernedContext {
@@ -27,6 +28,8 @@ export interface GovernedContext {
   signal?: AbortSignal;
   /** What the pipeline's stages add to the response's `extensions` (e.g. the cost estimate). */
   extensions?: Record<string, unknown>;
+  /** The request's telemetry (telemetry/plugins.ts): headers for subgraph requests, subgraphs called, error count. */
+  telemetry?: TelemetryHooks;
 }
 
 export interface GovernanceDependencies {

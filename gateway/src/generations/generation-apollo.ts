@@ -13,6 +13,7 @@ import type { PreparedSupergraph, StrippedSupergraph } from '../supergraph/secur
 import type { UsageCollector } from '../usage/usage-collector.js';
 import { usagePlugin } from '../usage/usage-plugin.js';
 import type { UsageReporter } from '../usage/usage-reporter.js';
+import { errorCountPlugin } from '../telemetry/executor-hooks.js';
 
 export interface GenerationParts {
   planner: ApolloGateway;
@@ -40,7 +41,7 @@ export async function startGenerationApollo(config: GatewayConfig, parts: Genera
     logger,
     masking: resolveMaskingRules(governance.config.masking),
   });
-  const plugins: ApolloServerPlugin<GovernedContext>[] = parts.usage ? [usagePlugin(parts.usage.collector, parts.usage.reporter)] : [];
+  const plugins: ApolloServerPlugin<GovernedContext>[] = [errorCountPlugin, ...(parts.usage ? [usagePlugin(parts.usage.collector, parts.usage.reporter)] : [])];
   const apollo = new ApolloServer<GovernedContext>({
     gateway,
     logger,

@@ -16,6 +16,8 @@ import { checkGovernance, type GovernanceSetup } from '../governance/setup.js';
 import { indexSupergraph, stripSupergraph, supergraphLoadError, type PreparedSupergraph, type StrippedSupergraph } from '../supergraph/security-features.js';
 import type { SupergraphUpdate } from '../supergraph/source.js';
 import { createUsageCollector, type UsageCollector } from '../usage/usage-collector.js';
+import { withTelemetry } from '../telemetry/executor-hooks.js';
+import { REQUEST_ID_HEADER } from '../telemetry/request-id.js';
 import type { UsageReporter } from '../usage/usage-reporter.js';
 import { startGenerationApollo } from './generation-apollo.js';
 import { routingUrlOverride } from './routing-url.js';
@@ -95,10 +97,10 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
         url: target,
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
-        decorate: signingDecorator(config.signing, name),
+        decorate: withTelemetry(name, signingDecorator(config.signing, name)),
         deduplicate: config.subgraphDeduplication,
-        // The principal header stays in the sharing key; only the signature's freshness is left out.
-        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature],
+        // The principal header stays in the sharing key; only the signature's freshness and the request id are left out.
+        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature, REQUEST_ID_HEADER],
         onAnswer: (response) => contract.observe(name, response),
         logger: logger.child({ subgraph: name }),
       });

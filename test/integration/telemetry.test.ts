@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunningGateway } from '../../gateway/src/server.js';
+import { operationHash } from '../../gateway/src/telemetry/access-log.js';
+import { loadDataProducts } from '../support/data-products.js';
+import { postGraphQL } from '../support/http.js';
+import { captureLogs } from '../support/logs.js';
+import { startTestGateway } from '../support/stack.js';
+import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
+import { allowedEverything } from '../support/tokens.js';
+
+// Request telemetry end to end (gateway/src/telemetry/): the request id accepted or generated,
+// echoed and forwarded to every subgraph, and one access-log line per request.
+
+/** A pass-through in front of a subgraph that records the x-request-id of each request it forwards. */
+async function recordingProxy(target: string): Promise<{ url: string; ids: string[]; server: Server }> {
+  const ids: string[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    ids.push(String(req.headers['x-request-id']));
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
+    const answer = await fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) });
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, ids, server };
+}
+
+const QUERY = `query LowStock($limit: Int!) {
+  products(lowStock: true, limit: $limit) { id sku promotions { discountPercent } openTicketCount }
+}`;
+
+let subgraphs: TestSubgraph[];
+let proxies: Record<string, Awaited<ReturnType<typeof recordingProxy>>>;
+let gateway: RunningGateway;
+const logs = captureLogs('info');
+const accessLines = (requestId: string) => logs.lines.filter((line) => line.msg === 'request' && line.requestId === requestId);
+
+beforeAll(async () => {
+  subgraphs = await Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product)));
+  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await recordingProxy(s.subgraph.url)] as const)));
+  gateway = await startTestGateway(
+    Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
+    { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
+    { logger: logs.logger },
+  );
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(Object.values(proxies ?? {}).map((p) => new Promise((resolve) => p.server.close(resolve))));
+  await Promise.all((subgraphs ?? []).map((s) => s.stop()));
+});
+
+describe('request ids', () => {
+  it('keeps a valid incoming id: echoed on the answer and forwarded to every subgraph called', async () => {
+    for (const proxy of Object.values(proxies)) proxy.ids.length = 0;
+    const { status, headers, body } = await postGraphQL(gateway.url, QUERY, { limit: 3 }, { ...(await allowedEverything()), 'x-request-id': 'test-req.1:a' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(headers.get('x-request-id')).toBe('test-req.1:a');
+    const called = Object.entries(proxies).filter(([, p]) => p.ids.length > 0);
+    expect(called.map(([name]) => name).sort()).toEqual(['customer-service', 'inventory', 'marketing']);
+    for (const [, proxy] of called) expect(new Set(proxy.ids)).toEqual(new Set(['test-req.1:a']));
+  });
+
+  it('generates a UUID for a missing or invalid id', async () => {
+    const missing = await postGraphQL(gateway.url, '{ __typename }');
+    expect(missing.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const invalid = await postGraphQL(gateway.url, '{ __typename }', undefined, { 'x-request-id': 'bad id!' });
+    expect(invalid.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(invalid.headers.get('x-request-id')).not.toBe(missing.headers.get('x-request-id'));
+  });
+});
+
+describe('the access log', () => {
+  it('writes exactly one line per request: status, operation, subgraphs called, no errors', async () => {
+    await postGraphQL(gateway.url, QUERY, { limit: 2 }, { ...(await allowedEverything()), 'x-request-id': 'access-1' });
+    const lines = accessLines('access-1');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEqual(
+      expect.objectContaining({
+        level: 30,
+        method: 'POST',
+        status: 200,
+        durationMs: expect.any(Number),
+        operationName: 'LowStock',
+        operationHash: operationHash(QUERY),
+        errors: 0,
+        supergraph: gateway.supergraphId,
+      }),
+    );
+    expect([...(lines[0].subgraphs as string[])].sort()).toEqual(['customer-service', 'inventory', 'marketing']);
+    expect(operationHash(QUERY)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('counts the errors of a denied field', async () => {
+    const { body } = await postGraphQL(gateway.url, 'query Costs { products(limit: 2) { sku unitCost } }', undefined, { 'x-request-id': 'access-denied' });
+    expect(body.errors?.[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    const lines = accessLines('access-denied');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEqual(expect.objectContaining({ status: 200, operationName: 'Costs', errors: 1, subgraphs: ['inventory'] }));
+  });
+
+  it('logs a request refused by the pipeline once, with its status, and echoes its id on the refusal', async () => {
+    const refused = await postGraphQL(gateway.url, '{ products(limit: 1) { sku } }', undefined, { 'x-request-id': 'refused-1', authorization: 'Bearer not-a-token' });
+    const lines = accessLines('refused-1');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].status).toBeGreaterThanOrEqual(400);
+    expect(lines[0].errors).toBe(1);
+    expect(lines[0].status).toBe(refused.status);
+    expect(refused.headers.get('x-request-id')).toBe('refused-1');
+  });
+});
