@@ -19,6 +19,11 @@ async function recordingProxy(target: string): Promise<{ url: string; ids: strin
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     ids.push(String(req.headers['x-request-id']));
+    // A request id starting with "fail-" makes this subgraph fail: a failure log line must name it.
+    if (String(req.headers['x-request-id']).startsWith('fail-')) {
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
     const answer = await fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) });
@@ -111,5 +116,16 @@ describe('the access log', () => {
     expect(lines[0].errors).toBe(1);
     expect(lines[0].status).toBe(refused.status);
     expect(refused.headers.get('x-request-id')).toBe('refused-1');
+  });
+});
+
+describe('subgraph failures', () => {
+  it('are logged once per fetch with the subgraph, the reason and the request id', async () => {
+    const { status, body } = await postGraphQL(gateway.url, QUERY, { limit: 1 }, { ...(await allowedEverything()), 'x-request-id': 'fail-7' });
+    expect(status).toBe(200);
+    expect(body.errors?.length).toBeGreaterThan(0);
+    const failures = logs.lines.filter((line) => line.requestId === 'fail-7' && typeof line.msg === 'string' && line.msg.includes('fetch failed'));
+    // inventory answers first; its failure leaves nothing for the other two subgraphs to join.
+    expect(failures).toEqual([expect.objectContaining({ subgraph: 'inventory', reason: 'answered HTTP 502 without a GraphQL response', level: 40 })]);
   });
 });

@@ -39,6 +39,8 @@ export interface SubgraphClientOptions extends Partial<SubgraphResilienceOptions
   onAnswer?: (response: GatewayGraphQLResponse) => void;
   /** Where failures (warn), circuit changes (warn/info) and retries (debug) are logged. Default: nowhere. */
   logger?: Logger;
+  /** The outgoing header carrying the caller's request id, named in the fetch's failure log line. */
+  requestIdHeader?: string;
   /** The pause before a retry is drawn from this range, so callers that failed together do not retry together. Default 20–100 ms. */
   retryDelayMs?: { min: number; max: number };
   /** Retries per second the budget allows however quiet the subgraph. Default 3. */
@@ -170,6 +172,7 @@ export class SubgraphClient implements GraphQLDataSource {
       return { kind: 'failed', reason: admission.reason };
     }
     const { timeoutMs } = this.options;
+    const requestId = this.options.requestIdHeader ? headers[this.options.requestIdHeader] : undefined;
     const started = this.clock();
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(new FetchStopped('deadline')), timeoutMs);
@@ -180,12 +183,12 @@ export class SubgraphClient implements GraphQLDataSource {
       const request = { path: this.path, body, headers, signal: controller.signal, maxResponseBytes: this.maxResponseBytes, timeoutMs };
       for (let attempt = 0; ; attempt++) {
         const result = await exchange(this.pool, request);
-        if (!idempotent || attempt >= this.retries || !isRetryable(result)) return this.settle(result, admission.probe);
+        if (!idempotent || attempt >= this.retries || !isRetryable(result)) return this.settle(result, admission.probe, requestId);
         const delay = this.retryDelay.min + this.random() * (this.retryDelay.max - this.retryDelay.min);
-        if (this.clock() - started + delay >= timeoutMs) return this.settle(result, admission.probe);
+        if (this.clock() - started + delay >= timeoutMs) return this.settle(result, admission.probe, requestId);
         if (!this.budget.tryRetry()) {
           this.log?.debug({ reason: reasonOf(result) }, 'subgraph fetch not retried: retry budget spent');
-          return this.settle(result, admission.probe);
+          return this.settle(result, admission.probe, requestId);
         }
         this.log?.debug({ reason: reasonOf(result), attempt: attempt + 1, delayMs: Math.round(delay) }, 'subgraph fetch retried');
         await pause(delay, controller.signal);
@@ -193,7 +196,7 @@ export class SubgraphClient implements GraphQLDataSource {
           const stopped: unknown = controller.signal.reason;
           const why = stopped instanceof FetchStopped ? stopped.why : 'cancelled';
           const reason = why === 'deadline' ? `no answer within ${timeoutMs} ms` : CANCELLED_REASON;
-          return this.settle({ kind: 'failed', failure: why, reason }, admission.probe);
+          return this.settle({ kind: 'failed', failure: why, reason }, admission.probe, requestId);
         }
       }
     } finally {
@@ -203,7 +206,7 @@ export class SubgraphClient implements GraphQLDataSource {
   }
 
   /** Reads an exchange's result as GraphQL, tells the breaker, and logs a failure: once per fetch, whoever waits for it. */
-  private settle(result: Exchange, probe: boolean): Outcome {
+  private settle(result: Exchange, probe: boolean, requestId: string | undefined): Outcome {
     let outcome: Outcome;
     let verdict: CircuitVerdict;
     let failure: string | undefined;
@@ -228,7 +231,8 @@ export class SubgraphClient implements GraphQLDataSource {
       }
     }
     this.breaker?.record(verdict, probe);
-    if (failure !== undefined) this.log?.warn({ reason: failure, ...(detail ? { detail } : {}) }, `subgraph "${this.options.name}" fetch failed: ${failure}`);
+    // A shared fetch names the request that started it: the others waited on the same failure.
+    if (failure !== undefined) this.log?.warn({ reason: failure, ...(detail ? { detail } : {}), ...(requestId ? { requestId } : {}) }, `subgraph "${this.options.name}" fetch failed: ${failure}`);
     else if (verdict === 'neutral') this.log?.debug('subgraph fetch cancelled: every caller went away');
     return outcome;
   }

@@ -102,6 +102,7 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
         // The principal header stays in the sharing key; only the signature's freshness and the request id are left out.
         volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature, REQUEST_ID_HEADER],
         onAnswer: (response) => contract.observe(name, response),
+        requestIdHeader: REQUEST_ID_HEADER,
         logger: logger.child({ subgraph: name }),
       });
       clients.set(name, client);
