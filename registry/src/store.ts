@@ -1,22 +1,14 @@
 import type { DataProductDescriptor } from '../../shared/dataproduct/descriptor.js';
 import type { Database, Queryable } from '../../shared/db/database.js';
-import type { ClientUsage, SubgraphRef, SubgraphVersion, UsageEntryInput, VersionAction } from './api/types.js';
+import type { ClientUsage, SubgraphRef, SubgraphVersion, Supergraph, UsageEntryInput, VersionAction } from './api/types.js';
 
 /** One row of `subgraph_versions`: the API's SubgraphVersion without `current`, which is derived. */
 export type StoredVersion = Omit<SubgraphVersion, 'current'>;
 
 export type NewVersion = Omit<StoredVersion, 'version' | 'publishedAt'>;
 
-/** One row of `supergraphs`. */
-export interface StoredSupergraph {
-  id: string;
-  sdl: string | null;
-  createdAt: string;
-  accepted: boolean;
-  reason: string | null;
-  inputs: SubgraphRef[];
-  publisher: string;
-}
+/** One row of `supergraphs`: exactly what the API serves as a Supergraph. */
+export type StoredSupergraph = Supergraph;
 
 export type NewSupergraph = Omit<StoredSupergraph, 'createdAt'>;
 

@@ -1,14 +1,15 @@
 import { createHash, sign } from 'node:crypto';
 import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
+import { commonSchemeCases, SCHEME_ANALYST, SCHEME_BODY, SCHEME_NOW, type SchemeCase } from '../../test/support/signing-cases.js';
 import { ANONYMOUS, type Principal } from '../principal.js';
 import { generateSigningKey, publicJwks, signEd25519, verifyEd25519, type Ed25519VerifyOptions, type SigningKey } from './ed25519.js';
 import { SIGNATURE_HEADERS } from './headers.js';
 import { signHmac } from './hmac.js';
 import { staticGatewayKeys } from './jwks.js';
 
-const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const BODY = '{"query":"{ products { id } }"}';
-const ANALYST: Principal = { authenticated: true, subject: 'ana', scopes: ['read:inventory'], claims: { sub: 'ana', scope: 'read:inventory' } };
+const NOW = SCHEME_NOW;
+const BODY = SCHEME_BODY;
+const ANALYST: Principal = SCHEME_ANALYST;
 const GATEWAY = generateSigningKey();
 /** A second gateway key pair: a key no subgraph here has been given. */
 const STRANGER = generateSigningKey();
@@ -29,18 +30,9 @@ const handSigned = (header: Record<string, unknown>, key: SigningKey = GATEWAY, 
 };
 
 describe('verifyEd25519', () => {
-  type Case = [name: string, change: Partial<Ed25519VerifyOptions>, expected: { principal: Principal } | { reason: RegExp }];
+  type Case = SchemeCase<Ed25519VerifyOptions>;
   const cases: Case[] = [
-    ['a request signed now', {}, { principal: ANALYST }],
-    ['an anonymous request', { headers: signed({ principal: ANONYMOUS }) }, { principal: ANONYMOUS }],
-    ['a signature 60 s old (the limit)', { now: NOW + 60_000 }, { principal: ANALYST }],
-    ['a Uint8Array body with the same bytes', { rawBody: Buffer.from(BODY) }, { principal: ANALYST }],
-    ['no headers at all', { headers: {} }, { reason: /^missing header x-meshgate-timestamp/ }],
-    ...(Object.values(SIGNATURE_HEADERS).map((name) => [
-      `no ${name}`,
-      { headers: { ...signed(), [name]: undefined } },
-      { reason: new RegExp(`^missing header ${name}: every request must be signed by the gateway$`) },
-    ]) as Case[]),
+    ...commonSchemeCases<Ed25519VerifyOptions>((principal) => signed({ principal }), ANONYMOUS),
     ['a wrong key (another gateway key pair, not in the key set)', { headers: signed({ key: STRANGER }) }, { reason: new RegExp(`^signed with key "${STRANGER.kid}", which is not among the gateway keys this subgraph trusts \\(the test key set\\)`) }],
     ['a wrong key claiming the gateway key id', { headers: handSigned({ alg: 'EdDSA', kid: GATEWAY.kid, aud: 'inventory', crit: ['aud'] }, STRANGER) }, { reason: /^signature does not match the request/ }],
     ['an unknown kid', { headers: handSigned({ alg: 'EdDSA', kid: 'made-up', aud: 'inventory', crit: ['aud'] }) }, { reason: /^signed with key "made-up", which is not among the gateway keys/ }],

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { ConfigError } from '../config/env.js';
 import { PUBLIC_SECRETS } from '../config/public-secrets.js';
+import { commonSchemeCases, SCHEME_ANALYST, SCHEME_BODY, SCHEME_NOW, type SchemeCase } from '../../test/support/signing-cases.js';
 import { ANONYMOUS, type Principal } from '../principal.js';
 import { SIGNATURE_HEADERS, signedContent } from './headers.js';
 import { DEVELOPMENT_SUBGRAPH_SECRET, signHmac, verifyHmac, type HmacVerifyOptions } from './hmac.js';
@@ -9,9 +10,9 @@ import { loadSignatureCheck } from './verifier-config.js';
 
 const SECRET = 'first-secret-of-at-least-32-characters';
 const OTHER = 'other-secret-of-at-least-32-characters';
-const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-const BODY = '{"query":"{ products { id } }"}';
-const ANALYST: Principal = { authenticated: true, subject: 'ana', scopes: ['read:inventory'], claims: { sub: 'ana', scope: 'read:inventory' } };
+const NOW = SCHEME_NOW;
+const BODY = SCHEME_BODY;
+const ANALYST: Principal = SCHEME_ANALYST;
 
 const signed = (over: { body?: string; principal?: Principal; secret?: string | string[]; now?: number } = {}) =>
   signHmac({ body: over.body ?? BODY, principal: over.principal ?? ANALYST, secret: over.secret ?? SECRET, now: over.now ?? NOW });
@@ -19,18 +20,9 @@ const signed = (over: { body?: string; principal?: Principal; secret?: string | 
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('verifyHmac', () => {
-  type Case = [name: string, change: Partial<HmacVerifyOptions>, expected: { principal: Principal } | { reason: RegExp }];
+  type Case = SchemeCase<HmacVerifyOptions>;
   const cases: Case[] = [
-    ['a request signed now', {}, { principal: ANALYST }],
-    ['an anonymous request', { headers: signed({ principal: ANONYMOUS }) }, { principal: ANONYMOUS }],
-    ['a signature 60 s old (the limit)', { now: NOW + 60_000 }, { principal: ANALYST }],
-    ['a Uint8Array body with the same bytes', { rawBody: Buffer.from(BODY) }, { principal: ANALYST }],
-    ['no headers at all', { headers: {} }, { reason: /^missing header x-meshgate-timestamp/ }],
-    ...(Object.values(SIGNATURE_HEADERS).map((name) => [
-      `no ${name}`,
-      { headers: { ...signed(), [name]: undefined } },
-      { reason: new RegExp(`^missing header ${name}: every request must be signed by the gateway$`) },
-    ]) as Case[]),
+    ...commonSchemeCases<HmacVerifyOptions>((principal) => signed({ principal }), ANONYMOUS),
     ['a header sent twice', { headers: { ...signed(), [SIGNATURE_HEADERS.signature]: ['v1=00', 'v1=11'] } }, { reason: /sent 2 times: expected exactly one/ }],
     ['a tampered body', { rawBody: BODY.replace('id', 'sku') }, { reason: /^signature does not match the request/ }],
     ['a tampered principal', { headers: { ...signed(), [SIGNATURE_HEADERS.principal]: token({ ...ANALYST, scopes: ['admin'] }) } }, { reason: /^signature does not match/ }],
