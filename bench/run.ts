@@ -6,6 +6,7 @@
  *   npm run bench:install            # once: the peers' own packages, in bench/
  *   npm run bench [-- --quick] [--rounds 2] [--duration 6] [--connections 16] [--only meshgate,apollo]
  *                 [--workloads a,b,c,d] [--database-url postgres://…] [--skip-scale] [--skip-reload] [--out file.json]
+ *   Opt-in peers run only when --only names them: meshgate-telemetry-off, meshgate-telemetry-on (the cost of metrics and tracing).
  *
  * The reload scenario (bench/reload.ts, also `npm run bench:reload` alone) and the scale scenario run
  * after the workloads, each with the machine to itself.
@@ -20,7 +21,8 @@ import { prepareSupergraph } from '../gateway/src/supergraph/security-features.j
 import { listDataProductFolders } from '../shared/dataproduct/folders.js';
 import { REPO_ROOT } from '../shared/paths.js';
 import { measureWorkloads, type Gateway } from './lib/measure.js';
-import { APOLLO, PEERS, type Supergraphs } from './lib/peers.js';
+import { startOtlpSink, type OtlpSink } from './lib/otlp-sink.js';
+import { APOLLO, OPT_IN_PEERS, PEERS, type Supergraphs } from './lib/peers.js';
 import { readyLine, spawnTsx, stopService, type Service } from './lib/processes.js';
 import { checkTargets, formatTable, formatTargets, withRatios } from './lib/report.js';
 import { planningCost, startPeer, type StartedPeer } from './lib/startup.js';
@@ -62,7 +64,11 @@ const settings = {
 const workloadIds = args.workloads!.split(',');
 const only = args.only?.split(',');
 // --quick leaves out the Hive variant with dedup off (an explanation of Hive's number, not a peer).
-const peers = PEERS.filter((p) => (!only || only.some((o) => p.name.startsWith(o))) && !(settings.quick && p.name === 'hive-gateway-dedup-off'));
+const peers = [
+  ...PEERS.filter((p) => (!only || only.some((o) => p.name.startsWith(o))) && !(settings.quick && p.name === 'hive-gateway-dedup-off')),
+  // Opt-in peers run only when --only names them exactly.
+  ...OPT_IN_PEERS.filter((p) => only?.includes(p.name)),
+];
 
 if (!existsSync(join(REPO_ROOT, 'bench', 'node_modules', '@graphql-hive', 'gateway'))) {
   console.error('The benchmark peers are not installed: run `npm run bench:install` once (it installs bench/package.json).');
@@ -73,6 +79,10 @@ const log = (line: string) => console.error(`[bench] ${line}`);
 const services: Service[] = [];
 const stopAll = () => Promise.all(services.map(stopService));
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+// The telemetry-on peer's stand-in collector and its Prometheus-like scrape.
+let sink: OtlpSink | undefined;
+let scrapes = 0;
+let scraper: NodeJS.Timeout | undefined;
 
 try {
   // --- subgraphs: one process each, as deployed; a fresh copy of the seeded data -------------
@@ -99,6 +109,12 @@ try {
     .filter((w) => workloadIds.includes(w.id))
     .sort((x, y) => Number(x.id === 'a') - Number(y.id === 'a'));
 
+  // --- a stand-in collector for the telemetry-on peer ------------------------------------------
+  if (peers.some((p) => p.name === 'meshgate-telemetry-on')) {
+    sink = await startOtlpSink();
+    process.env.OTEL_SINK_URL = sink.url;
+  }
+
   // --- peers: started one at a time (cold start, planning cost), then all kept running ---------
   const probe = { query: CROSS_DOMAIN, headers: tokens[0] };
   const started: StartedPeer[] = [];
@@ -110,6 +126,13 @@ try {
     const planning = await planningCost(peer.url, probe);
     startup[definition.name] = { label: definition.label, coldStartMs: peer.coldStartMs, ...planning };
     log(`${definition.name}: cold start ${peer.coldStartMs.toFixed(0)} ms, new operation ${planning.newOperationMs.toFixed(1)} ms vs known ${planning.knownOperationMs.toFixed(1)} ms`);
+  }
+  const telemetryOn = started.find((p) => p.definition.name === 'meshgate-telemetry-on');
+  if (telemetryOn) {
+    const metricsUrl = new URL('/metrics', telemetryOn.url);
+    // Every 5 s, as a Prometheus server would (its default is 15 s): the scrape's own cost counts too.
+    scraper = setInterval(() => void fetch(metricsUrl).then(async (r) => (await r.text(), r.ok && scrapes++)).catch(() => undefined), 5000);
+    scraper.unref();
   }
   // Apollo first: its answers are the reference every peer is checked against.
   started.sort((a, b) => Number(b.definition.name === APOLLO) - Number(a.definition.name === APOLLO));
@@ -159,6 +182,7 @@ try {
   for (const [name, s] of Object.entries(startup)) {
     console.log(`  ${name.padEnd(24)} cold start ${s.coldStartMs.toFixed(0).padStart(5)} ms   new operation ${s.newOperationMs.toFixed(1).padStart(6)} ms   known ${s.knownOperationMs.toFixed(1).padStart(6)} ms`);
   }
+  if (sink) console.log(`\nTelemetry-on peer: ${sink.exports} trace exports (${(sink.bytes / 1024 / 1024).toFixed(1)} MiB) reached the stand-in collector; /metrics scraped ${scrapes} times`);
   if (reloadTable) console.log(`\n${reloadTable}`);
   if (scaleTable) console.log(`\n${scaleTable}`);
   console.log(`\nTargets (issue 4):\n${formatTargets(targets)}`);
@@ -166,5 +190,7 @@ try {
   await writeFile(args.out!, JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: availableParallelism(), settings, startup, results: rows, targets, reload, scale }, null, 2));
   console.log(`\nJSON: ${args.out}`);
 } finally {
+  if (scraper) clearInterval(scraper);
   await stopAll();
+  await sink?.close();
 }

@@ -396,7 +396,9 @@ async function run(): Promise<void> {
     console.log(`
 Meshgate is up in ${((Date.now() - started) / 1000).toFixed(1)} s.
 
-  Gateway (one endpoint for every domain): ${gatewayUrl}
+  Gateway (one endpoint for every domain): ${gatewayUrl}   (GraphiQL in a browser)
+  Data catalog (products, owners, access, promises): ${gatewayUrl.replace(/\/graphql$/, '/')}
+  Metrics (Prometheus): ${gatewayUrl.replace(/\/graphql$/, '/metrics')}, and /metrics on every service
   Registry (subgraph versions, supergraphs, checks): ${registryApi}
 ${products.map((p) => `  ${p.folder.name.padEnd(17)} subgraph: ${p.url}`).join('\n')}
 
@@ -415,7 +417,7 @@ Ship a change while the mesh runs (a new data product: npx meshgate serve subgra
 
   MESHGATE_REGISTRY_URL=${registryUrl} MESHGATE_TOKEN=$(npm run -s token -- --sub <you> --scope registry:publish:<name>) npx meshgate publish subgraphs/<name>
 
-or open ${gatewayUrl} in a browser for Apollo Sandbox. A service that exits is restarted; Ctrl-C stops everything.
+A service that exits is restarted; Ctrl-C stops everything.
 `);
   } catch (error) {
     console.error((error as Error).message);

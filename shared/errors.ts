@@ -36,6 +36,12 @@ export const ErrorCode = {
   CsrfPrevention: 'CSRF_PREVENTION',
   /** HTTP 503: the service is shutting down and takes no new requests. */
   ShuttingDown: 'SHUTTING_DOWN',
+  /** HTTP 503: a part of the service cannot answer right now (e.g. the workers' metrics did not all arrive in time); retry later. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  /** HTTP 503: the gateway's web app (catalog, IDE) is on but its bundle was never built (`npm run build:web`). */
+  CatalogNotBuilt: 'CATALOG_NOT_BUILT',
+  /** HTTP 414: a request path longer than the web app serves. */
+  UriTooLong: 'URI_TOO_LONG',
 
   // ---- Parsing, validation and operation limits ----------------------------------------------
   /** The operation is not valid GraphQL syntax (Apollo Server's code). */

@@ -79,5 +79,27 @@ export const PEERS: readonly PeerDefinition[] = [
   hive('hive-gateway-dedup-off', 'Hive Gateway, upstream dedup off', join(BENCH, 'side-by-side/hive-dedup-off.config.ts')),
 ];
 
+/**
+ * The cost of telemetry (issue 10): Meshgate with metrics and tracing both off, against both on
+ * (every span exported to `OTEL_SINK_URL`, a stand-in collector the runner starts, and /metrics
+ * scraped by the runner as Prometheus would). Run only when named in --only, e.g.
+ * `npm run bench -- --only apollo-gateway,meshgate-telemetry-off,meshgate-telemetry-on --workloads b`.
+ */
+export const OPT_IN_PEERS: readonly PeerDefinition[] = [false, true].map((on) => ({
+  name: `meshgate-telemetry-${on ? 'on' : 'off'}`,
+  label: `Meshgate, metrics and tracing ${on ? 'on' : 'off'}`,
+  start: (port, sg) =>
+    spawnTsx('gateway/src/main.ts', [], {
+      SUPERGRAPH_PATH: sg.full,
+      GATEWAY_PORT: String(port),
+      LOG_LEVEL: process.env.MESHGATE_BENCH_LOG_LEVEL ?? 'warn',
+      METRICS_ENABLED: String(on),
+      ...(on
+        ? { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_SINK_URL ?? '', OTEL_SERVICE_NAME: 'meshgate-gateway' }
+        : { OTEL_TRACES_EXPORTER: 'none' }),
+    }, profileArgs()),
+  url: (port) => `http://127.0.0.1:${port}/graphql`,
+}));
+
 /** The no-gateway ceiling: requests sent straight to the inventory subgraph. */
 export const DIRECT = { name: 'no-gateway', label: 'no gateway (inventory subgraph directly)' };

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { stopOnSignal } from '../../shared/lifecycle.js';
 import type { Logger } from '../../shared/logging.js';
+import { serveClusterMetrics } from './telemetry/cluster-metrics.js';
 
 /**
  * Multi-process mode (GATEWAY_WORKERS > 1): this process becomes a node:cluster primary that serves
@@ -51,6 +52,8 @@ export function runPrimary(options: ClusterOptions): Promise<void> {
   let stopping = false;
   let announce: (() => void) | undefined;
   const allReady = new Promise<void>((resolve) => (announce = resolve));
+  // A worker's /metrics answers for every worker: only ready ones have a registry to ask.
+  serveClusterMetrics(() => [...ready], logger);
 
   const fork = (): void => {
     const worker = cluster.fork(options.env);

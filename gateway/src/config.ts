@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectConfig, envVar, parseEnv } from '../../shared/config/env.js';
+import { collectConfig, ConfigError, envVar, parseEnv } from '../../shared/config/env.js';
 import type { SubgraphErrorsMode } from './errors/format-error.js';
 import { loadDemandControlConfig, type DemandControlConfig } from './demand-control/demand-control-config.js';
 import { loadOperationLimitsConfig, type OperationLimitsConfig } from './limits/limits-config.js';
@@ -11,6 +11,8 @@ import { loadSigningConfig, type SigningConfig } from '../../shared/signing/sign
 import { loadAuthenticationConfig } from './governance/authentication-config.js';
 import type { AuthenticationOptions } from './governance/authentication.js';
 import { REPO_ROOT } from '../../shared/paths.js';
+import { loadMetricsConfig, type MetricsConfig } from '../../shared/telemetry/metrics-config.js';
+import { loadPromisesConfig, type PromisesConfig } from './promises/promises-config.js';
 import { loadSupergraphConfig, type SupergraphConfig, type UsageReportingConfig } from './supergraph/supergraph-config.js';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -77,6 +79,14 @@ export interface GatewayConfig {
   demandControl: DemandControlConfig;
   /** The TypeScript module with policies and masking rules. Default gateway/meshgate.config.ts. */
   configModulePath: string;
+  /** The catalog web app at /catalog/ and the IDE at a browser's GET /graphql (http/web-app.ts). */
+  webApp: WebAppConfig;
+  /** Prometheus metrics (METRICS_ENABLED, METRICS_PATH, METRICS_PORT). Default on, at /metrics on the gateway's port. */
+  metrics: MetricsConfig;
+  /** Label request metrics with the raw operation name (METRICS_OPERATION_NAMES): unbounded names from clients. Default false. */
+  metricsOperationNames: boolean;
+  /** How the data products' promises are measured (PROMISES_*): freshness polled every 30 s by default. */
+  promises: PromisesConfig;
 }
 
 export interface HttpConfig {
@@ -95,6 +105,13 @@ export interface HttpConfig {
   drainMs: number;
 }
 
+export interface WebAppConfig {
+  /** Serve the catalog and the bundled GraphiQL (GATEWAY_CATALOG). Default true. */
+  enabled: boolean;
+  /** The built bundle (`npm run build:web`). Default catalog/dist; for programs and tests. */
+  dir: string;
+}
+
 /** How the SECURITY directives are enforced; see spec/authorization.md. */
 export interface AuthorizationOptions {
   /** Enforce @authenticated, @requiresScopes and @policy. Default true; false only to measure or migrate. */
@@ -110,7 +127,7 @@ export interface AuthorizationOptions {
 }
 
 /** The parts of the configuration each feature reads itself (see loadGatewayConfig). */
-type LoadedElsewhere = 'supergraph' | 'usageReporting' | 'subgraphUrlVariables' | 'signing' | 'authentication' | 'persistedOperations' | 'rateLimit' | 'operationLimits' | 'demandControl' | 'subgraphResilience';
+type LoadedElsewhere = 'supergraph' | 'usageReporting' | 'subgraphUrlVariables' | 'signing' | 'authentication' | 'persistedOperations' | 'rateLimit' | 'operationLimits' | 'demandControl' | 'subgraphResilience' | 'metrics' | 'promises';
 
 /**
  * Reads the gateway's configuration from the environment. A wrong value names its variable, and
@@ -127,8 +144,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     operationLimits: () => loadOperationLimitsConfig(env),
     demandControl: () => loadDemandControlConfig(env),
     subgraphResilience: () => loadSubgraphResilienceConfig(env),
+    metrics: () => loadMetricsConfig(env),
+    promises: () => loadPromisesConfig(env),
   });
   const { own, sources, ...parts } = loaded;
+  // Two listeners on one port: the second would fail at start-up with EADDRINUSE, naming neither variable.
+  if (parts.metrics.port !== undefined && parts.metrics.port !== 0 && parts.metrics.port === own.port) {
+    throw new ConfigError([`METRICS_PORT: expected a port other than GATEWAY_PORT (${own.port}); leave it unset to serve metrics on the gateway's own port (got "${parts.metrics.port}")`]);
+  }
   return { ...own, ...sources, ...parts };
 }
 
@@ -157,6 +180,8 @@ function loadOwnVariables(env: Record<string, string | undefined>): Omit<Gateway
         AUTHZ_DRY_RUN: envVar.boolean(false),
         REQUIRE_AUTHENTICATION: envVar.boolean(false),
         MESHGATE_CONFIG: z.string().default(join(REPO_ROOT, 'gateway', 'meshgate.config.ts')),
+        GATEWAY_CATALOG: envVar.boolean(true),
+        METRICS_OPERATION_NAMES: envVar.boolean(false),
       })
       // Browsers refuse credentials for a wildcard origin: the combination would silently not work.
       .refine((v) => !(v.CORS_ALLOW_CREDENTIALS && v.CORS_ORIGINS === '*'), {
@@ -191,6 +216,8 @@ function loadOwnVariables(env: Record<string, string | undefined>): Omit<Gateway
       requireAuthentication: parsed.REQUIRE_AUTHENTICATION as boolean,
     },
     configModulePath: parsed.MESHGATE_CONFIG as string,
+    webApp: { enabled: parsed.GATEWAY_CATALOG as boolean, dir: join(REPO_ROOT, 'catalog', 'dist') },
+    metricsOperationNames: parsed.METRICS_OPERATION_NAMES as boolean,
   };
 }
 

@@ -1,11 +1,14 @@
 import cluster from 'node:cluster';
+import { collectConfig } from '../../shared/config/env.js';
 import { main, stopOnSignal } from '../../shared/lifecycle.js';
+import { loadTracingConfig, startTracing, type TracingConfig } from '../../shared/telemetry/tracing.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { signingWarnings, workerSigningEnv } from '../../shared/signing/signer-config.js';
 import { reportWorkerReady, runPrimary } from './cluster.js';
 import { loadGatewayConfig, type GatewayConfig } from './config.js';
 import { DEVELOPMENT_SECRET } from './governance/authentication-config.js';
 import { createGateway } from './server.js';
+import { workerMetricsSource } from './telemetry/cluster-metrics.js';
 
 /**
  * The gateway process: configuration from the environment, listen, stop cleanly on a signal.
@@ -13,8 +16,9 @@ import { createGateway } from './server.js';
  * (see cluster.ts); the configuration is still loaded here first, so a wrong value fails before any fork.
  */
 main(async () => {
-  const config = loadGatewayConfig();
-  if (cluster.isWorker) return runWorker(config);
+  // Tracing's OTEL_* variables are checked with the gateway's own, so every wrong one shows in one start.
+  const { gateway: config, tracing } = collectConfig({ gateway: () => loadGatewayConfig(), tracing: () => loadTracingConfig() });
+  if (cluster.isWorker) return runWorker(config, tracing);
   if (config.workers > 1) {
     // Several processes write to the same stdout: each line says which one wrote it.
     const logger = createLogger('gateway', config.logLevel).child({ pid: process.pid });
@@ -24,17 +28,32 @@ main(async () => {
   }
   const logger = createLogger('gateway', config.logLevel);
   warnAboutUnsafeSettings(config, logger);
+  // Before the gateway is built: its spans (and @apollo/gateway's) need the SDK registered first.
+  const tracer = startTracing('gateway', tracing);
+  logger.info(tracer.description);
   const gateway = await createGateway(config, { logger });
   logger.info({ url: gateway.url }, `gateway ready at ${gateway.url}`);
-  stopOnSignal(logger, () => gateway.stop());
+  stopOnSignal(logger, async () => {
+    await gateway.stop();
+    await tracer.stop();
+  });
 });
 
-/** One of the cluster's gateways. The primary already warned about the settings, once for all workers. */
-async function runWorker(config: GatewayConfig): Promise<void> {
+/**
+ * One of the cluster's gateways. The primary already warned about the settings, once for all
+ * workers; it serves no request, so only workers trace (each its own SDK, one service name).
+ */
+async function runWorker(config: GatewayConfig, tracing: TracingConfig): Promise<void> {
   const logger = createLogger('gateway', config.logLevel).child({ pid: process.pid });
-  const gateway = await createGateway(config, { logger });
+  const tracer = startTracing('gateway', tracing);
+  logger.debug(tracer.description);
+  // Its /metrics serves the sum over every worker, asked of the primary (telemetry/cluster-metrics.ts).
+  const gateway = await createGateway(config, { logger, metricsSource: workerMetricsSource });
   logger.info({ url: gateway.url }, `worker ready at ${gateway.url}`);
-  stopOnSignal(logger, () => gateway.stop());
+  stopOnSignal(logger, async () => {
+    await gateway.stop();
+    await tracer.stop();
+  });
   reportWorkerReady(gateway.url);
 }
 

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { collectConfig, envVar, parseEnv } from '../../shared/config/env.js';
+import { collectConfig, ConfigError, envVar, parseEnv } from '../../shared/config/env.js';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { loadAuthenticationConfig } from '../../gateway/src/governance/authentication-config.js';
 import type { AuthenticationOptions } from '../../gateway/src/governance/authentication.js';
 import { loadLintConfig, type LintConfig } from './checks/lint-config.js';
+import { loadMetricsConfig, type MetricsConfig } from '../../shared/telemetry/metrics-config.js';
 
 /** The registry's port unless REGISTRY_PORT says otherwise. */
 export const REGISTRY_DEFAULT_PORT = 4500;
@@ -26,11 +27,13 @@ export interface RegistryConfig {
   lint: LintConfig;
   /** The gateway's JWT_* settings: the same tokens work for both. */
   authentication: AuthenticationOptions;
+  /** METRICS_ENABLED, METRICS_PATH, METRICS_PORT. Default on, at /metrics on the registry's port. */
+  metrics?: MetricsConfig;
 }
 
 /** Reads the registry's configuration; every wrong variable is reported at once, each by name. */
 export function loadRegistryConfig(env: Record<string, string | undefined> = process.env): RegistryConfig {
-  const { own, lint, authentication } = collectConfig({
+  const { own, lint, authentication, metrics } = collectConfig({
     own: () =>
       parseEnv(
         z.object({
@@ -45,7 +48,11 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
       ),
     lint: () => loadLintConfig(env),
     authentication: () => loadAuthenticationConfig(env),
+    metrics: () => loadMetricsConfig(env),
   });
+  if (metrics.port !== undefined && metrics.port !== 0 && metrics.port === own.REGISTRY_PORT) {
+    throw new ConfigError([`METRICS_PORT: expected a port other than REGISTRY_PORT (${own.REGISTRY_PORT}); leave it unset to serve metrics on the registry's own port (got "${metrics.port}")`]);
+  }
   return {
     port: own.REGISTRY_PORT,
     host: own.REGISTRY_HOST,
@@ -55,5 +62,6 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
     logLevel: own.LOG_LEVEL,
     lint,
     authentication,
+    metrics,
   };
 }

@@ -3,6 +3,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { createGraphQLHttpHandler, listen } from '../../shared/http/graphql-http.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { once } from '../../shared/once.js';
+import { graphqlSpanPlugin } from '../../shared/telemetry/graphql-spans.js';
+import { startServerSpan } from '../../shared/telemetry/server-span.js';
+import { createServiceMetrics } from '../../shared/telemetry/service-metrics.js';
 import { maskUnexpectedErrors } from '../../shared/subgraph/format-error.js';
 import { createAuthenticator } from '../../gateway/src/governance/authentication.js';
 import { createResolvers, typeDefs, type RegistryContext } from './api/resolvers.js';
@@ -22,6 +25,8 @@ export interface RunningRegistry {
   /** The GraphQL API, `<url>/graphql`. */
   graphqlUrl: string;
   port: number;
+  /** Where Prometheus scrapes the registry's metrics; undefined when they are off. */
+  metricsUrl?: string;
   /** Stops listening (draining in-flight requests), then Apollo Server, then closes the database. Once. */
   stop(): Promise<void>;
 }
@@ -53,7 +58,8 @@ export async function createRegistry(config: RegistryConfig, deps: RegistryDepen
       // Its clients are the CLI, gateways and data products: introspection helps them, a landing page does not.
       introspection: true,
       parseOptions: REGISTRY_PARSE_OPTIONS,
-      plugins: [ApolloServerPluginLandingPageDisabled()],
+      // The last one names the request's span after its operation (tracing on only; see shared/telemetry/).
+      plugins: [ApolloServerPluginLandingPageDisabled(), graphqlSpanPlugin()],
       formatError: maskUnexpectedErrors(logger),
       includeStacktraceInErrorResponses: false,
       logger,
@@ -62,24 +68,34 @@ export async function createRegistry(config: RegistryConfig, deps: RegistryDepen
     });
     await apollo.start();
     cleanup.push(() => apollo.stop());
+    const metrics = createServiceMetrics('registry', config.metrics, { logger });
+    cleanup.push(() => metrics.close());
+    const routes = { ...registryRoutes({ db, registry, authenticator, logger }), ...metrics.routes };
     const handler = createGraphQLHttpHandler({
       apollo,
       logger,
       limits: { maxBodyBytes: MAX_BODY_BYTES },
       prepare: async ({ req, params }) => {
+        const arrived = performance.now();
         const principal = await authenticateRequest(authenticator, req);
         guardOperation(params);
-        return { context: { principal } };
+        // A token says who may publish, not whose trace this is: the registry's requests start traces of their own.
+        const span = startServerSpan({ req, adoptTraceContext: false, startTime: arrived });
+        return { context: { principal }, ...(span ? { within: span.within, done: ({ status }: { status: number }) => span.end(status) } : {}) };
       },
-      routes: registryRoutes({ db, registry, authenticator, logger }),
+      routes,
     });
-    const listening = await listen(handler, config.port, { host: config.host });
+    // The metrics' own listener first (METRICS_PORT, if set): a port already taken stops the start before the registry serves.
+    await metrics.listen(config.host);
+    const listening = await listen(metrics.instrument(handler, ['/graphql', ...Object.keys(routes)]), config.port, { host: config.host });
+    const metricsUrl = metrics.url(listening.url.replace(/\/graphql$/, ''));
     const url = listening.url.replace(/\/graphql$/, '');
     logger.info({ url, database: db.backend }, `registry ready at ${url}`);
     return {
       url,
       graphqlUrl: listening.url,
       port: listening.port,
+      ...(metricsUrl ? { metricsUrl } : {}),
       stop: once(async () => {
         await listening.close();
         for (const release of [...cleanup].reverse()) await release();

@@ -30,6 +30,12 @@ export interface Prepared<Ctx extends BaseContext> {
   headers?: Readonly<Record<string, string>>;
   /** Called once when the request is over: answered, failed, or its client gone, with the status answered (500 when Apollo Server threw). */
   done?: (outcome: { status: number }) => void;
+  /**
+   * Runs Apollo Server's handling of the request inside it, e.g. in the request's trace context,
+   * so that spans made while it executes (subgraph fetches, @apollo/gateway's) are its children.
+   * Default: run as is.
+   */
+  within?: <T>(run: () => Promise<T>) => Promise<T>;
 }
 
 export interface HttpLimits {
@@ -59,6 +65,26 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
   cors?: CorsOptions | false;
   /** Extra GET routes (health, readiness), matched on the exact path. */
   routes?: Record<string, Route>;
+  /** The path GraphQL is served at (exact match). Default `/graphql`. */
+  path?: string;
+  /**
+   * GET and HEAD routes for a path and everything under it (`'/catalog'`: `/catalog`, `/catalog/…`),
+   * tried after the exact `routes`. Default none.
+   */
+  prefixRoutes?: Record<string, Route>;
+  /**
+   * A browser opening the GraphQL endpoint (a GET whose Accept prefers HTML, with or without
+   * `?query=`): answered by this route (the gateway's bundled IDE) instead of Apollo Server's
+   * landing page. Default: Apollo Server's landing page, for a GET without an operation.
+   */
+  browserPage?: Route;
+  /**
+   * Told of every request the HTTP front itself refuses (too many headers, too large, wrong
+   * content type, CSRF, no such route) before `prepare` could see it, so it still gets its
+   * access-log line and request id; returns headers to add to the refusal. `startedAt` is
+   * `performance.now()` when the request arrived.
+   */
+  onRefused?: (req: IncomingMessage, error: HttpError, startedAt: number) => Readonly<Record<string, string>> | void;
   logger: Logger;
 }
 
@@ -72,8 +98,11 @@ export interface GraphQLHttpOptions<Ctx extends BaseContext> {
 export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: GraphQLHttpOptions<Ctx>): Route {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const routes = options.routes ?? {};
+  const graphqlPath = options.path ?? '/graphql';
   const applyCors = options.cors ? cors(options.cors) : undefined;
   return async (req, res) => {
+    const startedAt = performance.now();
+    let reachedPrepare = false;
     const controller = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
@@ -90,14 +119,17 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
       if (applyCors && (await corsAnswered(applyCors, req, res))) return;
       const route = routes[path];
       if (route && (req.method === 'GET' || req.method === 'HEAD')) return await route(req, res);
-      if (path !== '/graphql') throw new HttpError(404, ErrorCode.NotFound, `No route for ${req.method} ${path.slice(0, 200)}: GraphQL is served at /graphql`);
+      const prefixRoute = prefixRouteOf(options.prefixRoutes, path);
+      if (prefixRoute && (req.method === 'GET' || req.method === 'HEAD')) return await prefixRoute(req, res);
+      if (path !== graphqlPath) throw new HttpError(404, ErrorCode.NotFound, `No route for ${req.method} ${path.slice(0, 200)}: GraphQL is served at ${graphqlPath}`);
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { allow: 'GET, POST, OPTIONS' }).end();
         return;
       }
       if (req.method !== 'GET' && req.method !== 'POST') {
-        throw new HttpError(405, ErrorCode.MethodNotAllowed, `Method ${String(req.method).slice(0, 20)} is not allowed on /graphql: expected GET or POST`, { allow: 'GET, POST' });
+        throw new HttpError(405, ErrorCode.MethodNotAllowed, `Method ${String(req.method).slice(0, 20)} is not allowed on ${graphqlPath}: expected GET or POST`, { allow: 'GET, POST' });
       }
+      if (req.method === 'GET' && options.browserPage && prefersHtml(req)) return await options.browserPage(req, res);
       const search = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
       if (req.method === 'GET' && wantsLandingPage(req, search)) {
         const apollo = typeof options.apollo === 'function' ? options.apollo() : options.apollo;
@@ -112,23 +144,28 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
         const rawBody = await readJsonBody(req, { maxBytes: limits.maxBodyBytes, encodings: limits.encodings });
         request = { req, method: 'POST', rawBody, params: paramsFromJson(rawBody), signal: controller.signal };
       }
-      const prepared = await options.prepare(request);
+      reachedPrepare = true;
+      const preparation = await options.prepare(request);
       let status = 500;
       try {
-        const params = prepared.params ?? request.params;
-        const apollo = prepared.apollo ?? (typeof options.apollo === 'function' ? options.apollo() : options.apollo);
-        const response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: request.method === 'GET' ? apolloRequest(req, 'GET', searchFromParams(params), undefined) : apolloRequest(req, 'POST', '', params),
-          context: async () => prepared.context,
-        });
-        for (const [name, value] of Object.entries(prepared.headers ?? {})) response.headers.set(name, value);
+        const params = preparation.params ?? request.params;
+        const apollo = preparation.apollo ?? (typeof options.apollo === 'function' ? options.apollo() : options.apollo);
+        const execute = () =>
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: request.method === 'GET' ? apolloRequest(req, 'GET', searchFromParams(params), undefined) : apolloRequest(req, 'POST', '', params),
+            context: async () => preparation.context,
+          });
+        const response = await (preparation.within ? preparation.within(execute) : execute());
+        for (const [name, value] of Object.entries(preparation.headers ?? {})) response.headers.set(name, value);
         status = response.status ?? 200;
         await writeResponse(res, response);
       } finally {
-        prepared.done?.({ status });
+        preparation.done?.({ status });
       }
     } catch (error) {
       if (error instanceof HttpError) {
+        // A refusal of `prepare` was already told to its own telemetry; the front's own ones are told here.
+        if (!reachedPrepare && options.onRefused) Object.assign(error.headers, refusalHeaders(options.onRefused, req, error, startedAt, options.logger));
         if (!req.complete) lingerThenClose(req);
         if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', ...error.headers }).end(error.toBody());
         return;
@@ -145,23 +182,48 @@ export function createGraphQLHttpHandler<Ctx extends BaseContext>(options: Graph
   };
 }
 
-/** How long, and how many more bytes, a refused request's body is read (and dropped) after its answer. */
-const LINGER = { ms: 2000, bytes: 8 * 1024 * 1024 };
+function refusalHeaders(
+  onRefused: NonNullable<GraphQLHttpOptions<BaseContext>['onRefused']>,
+  req: IncomingMessage,
+  error: HttpError,
+  startedAt: number,
+  logger: Logger,
+): Readonly<Record<string, string>> {
+  try {
+    return onRefused(req, error, startedAt) ?? {};
+  } catch (failure) {
+    // Telemetry must never turn a clear 4xx into a 500.
+    logger.warn({ err: failure }, 'telemetry of a refused request failed');
+    return {};
+  }
+}
+
+/** How long, and how many more bytes, a refused request's body is read (and dropped) after its answer; then how long before the cut. */
+const LINGER = { ms: 2000, bytes: 8 * 1024 * 1024, afterBytesMs: 500 };
 
 /**
  * A request refused before its body was read (too large, wrong encoding, too many headers) is
  * still sending it. Closing at once would make the kernel answer the rest with a reset, which
  * can destroy the refusal before the client reads it; so the rest is read and dropped for a
  * bounded time and size (a "lingering close", as nginx and Apache do), then the connection is cut.
+ * Past the size bound reading stops (the sender is then held by TCP flow control, at no cost here)
+ * and the cut waits a moment more: on loopback 8 MiB arrive in milliseconds, before a busy client
+ * has read the refusal.
  */
 function lingerThenClose(req: IncomingMessage): void {
   let dropped = 0;
-  const cut = setTimeout(() => req.socket.destroy(), LINGER.ms);
+  let cut = setTimeout(() => req.socket.destroy(), LINGER.ms);
   cut.unref();
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > LINGER.bytes) req.socket.destroy();
-  });
+    if (dropped <= LINGER.bytes) return;
+    req.off('data', onData);
+    req.pause();
+    clearTimeout(cut);
+    cut = setTimeout(() => req.socket.destroy(), LINGER.afterBytesMs);
+    cut.unref();
+  };
+  req.on('data', onData);
   req.once('end', () => clearTimeout(cut));
   req.once('close', () => clearTimeout(cut));
   req.resume();
@@ -170,6 +232,22 @@ function lingerThenClose(req: IncomingMessage): void {
 const noContext = async (): Promise<never> => {
   throw new Error('the landing page needs no GraphQL context');
 };
+
+/**
+ * A browser navigating to the endpoint: its Accept names text/html and no JSON type (browsers send
+ * `text/html,application/xhtml+xml,…,*\/*;q=0.8`; GraphQL clients name JSON or send `*\/*`).
+ */
+function prefersHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html') && !/application\/(graphql-response\+)?json/.test(accept);
+}
+
+/** The route for `path` under one of `prefixes`, at a segment boundary (`/catalog` is not `/catalogue`). */
+function prefixRouteOf(prefixes: Record<string, Route> | undefined, path: string): Route | undefined {
+  if (!prefixes) return undefined;
+  for (const [prefix, route] of Object.entries(prefixes)) if (path === prefix || path.startsWith(`${prefix}/`)) return route;
+  return undefined;
+}
 
 /** A browser opening the endpoint: Apollo Server answers with its landing page, not an operation. */
 function wantsLandingPage(req: IncomingMessage, search: URLSearchParams): boolean {

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, envVar, parseEnvInto } from '../config/env.js';
+import { collectConfig, ConfigError, envVar, parseEnvInto } from '../config/env.js';
 import { dbSchemaOf, envPrefixOf, portOf } from '../dataproduct/folders.js';
 import { descriptorPath } from '../dataproduct/descriptor.js';
+import { forgetChanges, installChangeTracking } from '../db/change-tracking.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { seedOnce } from '../db/seed-state.js';
@@ -13,6 +14,8 @@ import { stopOnSignal } from '../lifecycle.js';
 import { REPO_ROOT } from '../paths.js';
 import { DEVELOPMENT_SUBGRAPH_SECRET } from '../signing/hmac.js';
 import { loadSignatureCheck, type ConfiguredSignatureCheck } from '../signing/verifier-config.js';
+import { loadMetricsConfig, type MetricsConfig } from '../telemetry/metrics-config.js';
+import { loadTracingConfig, startTracing } from '../telemetry/tracing.js';
 import { describeCheck } from '../signing/verifier.js';
 import { loadPublishOnStartConfig, publishOnStart, type PublishOnStartConfig } from './publish-on-start.js';
 import { startSubgraph, type RunningSubgraph, type SignatureCheck, type SubgraphOptions, type SubgraphRequest } from './subgraph-server.js';
@@ -55,6 +58,8 @@ export interface StartOptions {
   logger: Logger;
   /** How requests are checked for the gateway's signature; pass it on to `startSubgraph`. */
   signatures: SignatureCheck;
+  /** Prometheus metrics; pass it on to `startSubgraph`. Default on, at /metrics on the subgraph's port. */
+  metrics?: MetricsConfig;
 }
 
 export interface SubgraphConfig {
@@ -69,13 +74,15 @@ export interface SubgraphConfig {
   signing: ConfiguredSignatureCheck;
   /** Set when the process publishes itself to the registry once it listens (see `loadPublishOnStartConfig`). */
   publish?: PublishOnStartConfig;
+  /** METRICS_ENABLED, METRICS_PATH, and `<PREFIX>METRICS_PORT` or else METRICS_PORT (see `loadMetricsConfig`). */
+  metrics: MetricsConfig;
 }
 
 /**
  * Reads `<PREFIX>PORT` (default: the port of the descriptor's `routingUrl`), `<PREFIX>HOST` (default
  * 127.0.0.1), `<PREFIX>DATABASE_URL`, `<PREFIX>DATA_DIR` (default `<repo>/data/<name>`), `MESHGATE_SEED`
- * (default demo), `LOG_LEVEL`, the signing variables (see `loadSignatureCheck`) and the publish-on-start
- * ones (see `loadPublishOnStartConfig`). Every problem is reported at once.
+ * (default demo), `LOG_LEVEL`, the signing variables (see `loadSignatureCheck`), the publish-on-start
+ * ones (see `loadPublishOnStartConfig`) and the metrics ones (see `loadMetricsConfig`). Every problem is reported at once.
  */
 export function loadSubgraphConfig(product: DataProductIdentity, env: Record<string, string | undefined> = process.env): SubgraphConfig {
   const p = product.envPrefix;
@@ -106,6 +113,12 @@ export function loadSubgraphConfig(product: DataProductIdentity, env: Record<str
   ) as Record<string, unknown> | undefined;
   const publish = collect(problems, () => loadPublishOnStartConfig(product, routingUrl, env));
   const signing = collect(problems, () => loadSignatureCheck(env));
+  // Several data products share one environment under `npm start`: each may have a metrics port of its own.
+  const metrics = collect(problems, () => loadMetricsConfig(env, [`${p}METRICS_PORT`, 'METRICS_PORT']));
+  if (parsed && metrics?.port !== undefined && metrics.port !== 0 && metrics.port === parsed[`${p}PORT`]) {
+    const name = env[`${p}METRICS_PORT`]?.trim() ? `${p}METRICS_PORT` : 'METRICS_PORT';
+    problems.push(`${name}: expected a port other than ${p}PORT (${metrics.port}); leave it unset to serve metrics on the data product's own port (got "${metrics.port}")`);
+  }
   if (problems.length || !parsed) throw new ConfigError([...new Set(problems)]);
   return {
     port: parsed[`${p}PORT`] as number,
@@ -115,6 +128,7 @@ export function loadSubgraphConfig(product: DataProductIdentity, env: Record<str
     seed: parsed.MESHGATE_SEED as 'demo' | 'none',
     logLevel: parsed.LOG_LEVEL as string,
     signing: signing!,
+    metrics: metrics!,
     ...(publish ? { publish } : {}),
   };
 }
@@ -145,7 +159,11 @@ function descriptorRoutingUrl(path: string): string | undefined {
   return typeof routingUrl === 'string' && routingUrl.trim() !== '' ? routingUrl.trim() : undefined;
 }
 
-/** Opens the data product's database (server or embedded), applies migrations and, if asked, seeds demo data once. */
+/**
+ * Opens the data product's database (server or embedded), applies migrations, tracks changes of
+ * every table (shared/db/change-tracking.ts, served as `GET /freshness`) and, if asked, seeds demo
+ * data once; the seed's own writes are not recorded as changes.
+ */
 export async function prepareDataProductDatabase(
   product: DataProductDefinition,
   config: Pick<SubgraphConfig, 'databaseUrl' | 'dataDir' | 'seed'>,
@@ -156,7 +174,10 @@ export async function prepareDataProductDatabase(
     : await openDatabase({ dataDir: config.dataDir, schema });
   try {
     await migrate(db, product.migrationsDir);
+    // After the migrations, so every table they made is tracked; before the seed, whose writes are then forgotten.
+    await installChangeTracking(db);
     const seeded = config.seed === 'demo' ? await seedOnce(db, 'demo', product.seed) : false;
+    if (seeded) await forgetChanges(db, db.schema);
     return { db, seeded };
   } catch (error) {
     await db.close();
@@ -170,8 +191,11 @@ export async function prepareDataProductDatabase(
  * and a clean stop on SIGINT/SIGTERM.
  */
 export async function runDataProduct(product: DataProductDefinition): Promise<void> {
-  const config = loadSubgraphConfig(product);
+  // Tracing's OTEL_* variables are checked with the data product's own, so every wrong one shows in one start.
+  const { subgraph: config, tracing } = collectConfig({ subgraph: () => loadSubgraphConfig(product), tracing: () => loadTracingConfig() });
   const logger = createLogger(product.name, config.logLevel);
+  const tracer = startTracing(product.name, tracing);
+  logger.info(tracer.description);
   if (config.signing.mode === 'hmac' && config.signing.development) {
     logger.warn(
       `MESHGATE_SUBGRAPH_SECRET is not set: verifying with the public development secret "${DEVELOPMENT_SUBGRAPH_SECRET}"; set a secret shared with the gateway outside development`,
@@ -181,7 +205,7 @@ export async function runDataProduct(product: DataProductDefinition): Promise<vo
   const { db, seeded } = await prepareDataProductDatabase(product, config);
   const signatures: SignatureCheck = config.signing;
   logger.info(`checking ${describeCheck(signatures)}`);
-  const running = await product.start({ db, port: config.port, host: config.host, logger, signatures });
+  const running = await product.start({ db, port: config.port, host: config.host, logger, signatures, metrics: config.metrics });
   logger.info(
     { url: running.url, database: db.backend, seeded, startupMs: Date.now() - started },
     `${product.name} data product ready at ${running.url}`,
@@ -192,6 +216,7 @@ export async function runDataProduct(product: DataProductDefinition): Promise<vo
     publishing.abort();
     await running.stop();
     await db.close();
+    await tracer.stop();
   });
 }
 
@@ -229,7 +254,7 @@ export function defineDataProduct<Store, Ctx extends object>(spec: DataProductSp
     schemaPath,
     descriptorPath: descriptorPath(dir),
     seed: spec.seed,
-    start: ({ db, port, host, logger, signatures }) => {
+    start: ({ db, port, host, logger, signatures, metrics }) => {
       const store = spec.createStore(db);
       return startSubgraph<Ctx>({
         name: spec.name,
@@ -240,6 +265,7 @@ export function defineDataProduct<Store, Ctx extends object>(spec: DataProductSp
         port,
         host,
         signatures,
+        ...(metrics ? { metrics } : {}),
         context: (request) => spec.context(store, request),
       });
     },

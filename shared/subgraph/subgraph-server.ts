@@ -16,7 +16,16 @@ import { carriesSignature } from '../signing/headers.js';
 import type { SignatureCheck } from '../signing/verifier-config.js';
 import { createRequestVerifier, type RequestVerifier } from '../signing/verifier.js';
 import { isContractRead } from './contract-request.js';
-import { maskUnexpectedErrors } from './format-error.js';
+import { graphqlSpanPlugin } from '../telemetry/graphql-spans.js';
+import { startServerSpan } from '../telemetry/server-span.js';
+import { maskUnexpectedErrors, unexpectedErrorLog } from './format-error.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../telemetry/request-id.js';
+import { freshnessRoute } from './freshness-route.js';
+import type { MetricsConfig } from '../telemetry/metrics-config.js';
+import { createServiceMetrics } from '../telemetry/service-metrics.js';
+
+/** The paths a subgraph serves, as `http_route` label values (any other path is `other`). */
+const SUBGRAPH_ROUTES = ['/graphql', '/health', '/ready', '/freshness'];
 
 // Defined beside its loader (loadSignatureCheck); re-exported here, where subgraphs are built.
 export type { SignatureCheck };
@@ -44,7 +53,7 @@ export interface SubgraphOptions<Ctx extends object> {
   /** Builds the per-request context (fresh loaders every time); called only after the signature is verified. */
   context: (request: SubgraphRequest) => Promise<Ctx> | Ctx;
   /**
-   * Signature check of every `/graphql` request (`/health` and `/ready` stay open; so does an
+   * Signature check of every `/graphql` request (`/health`, `/ready` and `/freshness` stay open; so does an
    * unsigned `{ _service { sdl } }`, see contract-request.ts). Ed25519 signatures must be for `name`.
    */
   signatures: SignatureCheck;
@@ -53,6 +62,8 @@ export interface SubgraphOptions<Ctx extends object> {
   port: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
+  /** Prometheus metrics (METRICS_*). Default on, at /metrics on the subgraph's own port. */
+  metrics?: MetricsConfig;
 }
 
 export interface RunningSubgraph {
@@ -60,13 +71,16 @@ export interface RunningSubgraph {
   /** URL of the GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql */
   url: string;
   port: number;
+  /** Where Prometheus scrapes the subgraph's metrics; undefined when they are off. */
+  metricsUrl?: string;
   /** Stops the HTTP server, then Apollo Server (once; later calls wait for the first). The database belongs to the caller. */
   stop(): Promise<void>;
 }
 
 /**
  * Builds and starts one domain's subgraph: its contract and resolvers on Apollo Server, served
- * by the shared HTTP front with `/health` (the process is up) and `/ready` (its database answers).
+ * by the shared HTTP front with `/health` (the process is up), `/ready` (its database answers) and
+ * `/freshness` (when its data last changed).
  */
 export async function startSubgraph<Ctx extends object>(options: SubgraphOptions<Ctx>): Promise<RunningSubgraph> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
@@ -75,8 +89,15 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
   const apollo = new ApolloServer<SubgraphContext<Ctx>>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: options.resolvers }]),
     // Inline tracing only serves Apollo's hosted usage reporting, which Meshgate does not use.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
-    formatError: maskUnexpectedErrors(options.logger),
+    // The last one names the request's span after its operation (tracing on only; see shared/telemetry/).
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      graphqlSpanPlugin(),
+      unexpectedErrorLog((context: SubgraphContext<Ctx>) => (context as { [REQUEST_LOGGER]?: Logger })[REQUEST_LOGGER] ?? options.logger),
+    ],
+    // Masked here, logged by unexpectedErrorLog with the request's id.
+    formatError: maskUnexpectedErrors(),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
     // The process stops on a signal through shared/lifecycle.ts, HTTP server first; Apollo's own
@@ -84,12 +105,26 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  const metrics = createServiceMetrics(options.name, options.metrics, { logger: options.logger });
   const handler = createGraphQLHttpHandler({
     apollo,
     // The signature is checked before anything else: a request that is not the gateway's learns nothing more.
     prepare: async ({ req, rawBody, params }) => {
-      const principal = await authenticate(verifier, req, rawBody, params);
-      return { context: { ...(await options.context({ principal, req, rawBody })), principal } };
+      const arrived = performance.now();
+      const { principal, signed } = await authenticate(verifier, req, rawBody, params);
+      // The gateway's id for the request (a new one if it sent none), on every line logged for it here.
+      const logger = options.logger.child({ requestId: requestIdOf(req.headers[REQUEST_ID_HEADER]) });
+      const withLogger = <C extends object>(context: C): C => Object.assign(context, { [REQUEST_LOGGER]: logger });
+      // Started once the signature verified: only then may the request's traceparent say whose trace it is part of.
+      const span = startServerSpan({ req, adoptTraceContext: signed && options.signatures.verify, startTime: arrived, subgraph: options.name });
+      if (!span) return { context: withLogger({ ...(await options.context({ principal, req, rawBody })), principal }) };
+      try {
+        const context = withLogger({ ...(await span.within(() => options.context({ principal, req, rawBody }))), principal });
+        return { context, within: span.within, done: ({ status }) => span.end(status) };
+      } catch (error) {
+        span.end(500);
+        throw error;
+      }
     },
     // Only the gateway calls a subgraph, and it never compresses: anything else is refused with 415.
     limits: { encodings: [] },
@@ -110,20 +145,37 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
           sendJson(res, 503, { status: 'unavailable', service: options.name, reason: 'the database does not answer' });
         }
       },
+      // When the data last changed (freshness-route.ts); a subgraph without a database has no such record: 404.
+      ...(options.db ? { '/freshness': freshnessRoute(options.db, options.logger) } : {}),
+      ...metrics.routes,
     },
   });
-  const listening = await listen(handler, options.port, { host: options.host });
+  // The metrics' own listener first (METRICS_PORT, if set): a port already taken stops the start before the subgraph serves.
+  await metrics.listen(options.host);
+  const listening = await listen(metrics.instrument(handler, SUBGRAPH_ROUTES), options.port, { host: options.host }).catch(async (error: unknown) => {
+    await metrics.close();
+    throw error;
+  });
+  const metricsUrl = metrics.url(listening.url.replace(/\/graphql$/, ''));
   options.logger.debug({ url: listening.url }, 'subgraph listening');
   return {
     name: options.name,
     url: listening.url,
     port: listening.port,
+    ...(metricsUrl ? { metricsUrl } : {}),
     stop: once(async () => {
       await listening.close();
+      await metrics.close();
       await apollo.stop();
     }),
   };
 }
+
+/**
+ * Where a request's logger sits in its context: a symbol, so no domain's context member can clash
+ * with it, and an own property, so it survives Apollo Server's copy of the context.
+ */
+const REQUEST_LOGGER = Symbol('meshgate.requestLogger');
 
 /**
  * The caller of one request, or a 401 before anything else runs (no resolver, no SQL): a
@@ -131,9 +183,10 @@ export async function startSubgraph<Ctx extends object>(options: SubgraphOptions
  * The one exception is an unsigned request that only reads the contract (`{ _service { sdl } }`),
  * answered as ANONYMOUS so the registry can compare the running contract with the published one.
  */
-async function authenticate(verifier: RequestVerifier, req: IncomingMessage, rawBody: Buffer, params: GraphQLParams): Promise<Principal> {
-  if (!carriesSignature(req.headers) && isContractRead(params)) return ANONYMOUS;
+async function authenticate(verifier: RequestVerifier, req: IncomingMessage, rawBody: Buffer, params: GraphQLParams): Promise<{ principal: Principal; signed: boolean }> {
+  if (!carriesSignature(req.headers) && isContractRead(params)) return { principal: ANONYMOUS, signed: false };
   const verdict = await verifier({ headers: req.headers, method: req.method ?? 'GET', target: req.url ?? '/', rawBody });
   if (!verdict.ok) throw new HttpError(401, ErrorCode.Forbidden, `Request refused: ${verdict.reason}`);
-  return verdict.principal;
+  // As far as this verifier checked: with verification off (tests only) it checks nothing, so the caller also asks `signatures.verify`.
+  return { principal: verdict.principal, signed: true };
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { loadDataProducts } from '../support/data-products.js';
 import { startGateway, type GatewayProcess, type LogLine } from '../support/gateway-process.js';
+import { parsePrometheus, type Scrape } from '../support/prometheus.js';
 import { TEST_GATEWAY_SIGNING_ENV } from '../support/signing-keys.js';
 import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
 import { allowedEverything } from '../support/tokens.js';
@@ -9,6 +10,7 @@ import { allowedEverything } from '../support/tokens.js';
 /**
  * GATEWAY_WORKERS=2 for real: `node --import tsx gateway/src/main.ts` as a cluster primary with
  * two worker processes on one shared port 0, in front of the three subgraphs (in this process).
+ * Requests spread over both workers, and /metrics, whichever worker answers it, shows the sum over both.
  */
 /** The gateway's child node processes, from the kernel's view (not the gateway's own report). */
 function childNodeProcesses(pid: number): number[] {
@@ -57,6 +59,20 @@ async function probe(gateway: GatewayProcess, url: string, headers: Record<strin
   return { ...answer, pid: audit.pid };
 }
 
+/** One request on a connection of its own, answered as text (e.g. a /metrics scrape). */
+function send(url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Probes until every pid in `expected` has answered (connections go round the workers, so a few suffice). */
 async function servingPids(gateway: GatewayProcess, url: string, headers: Record<string, string>, expected: number[]): Promise<number[]> {
   const seen = new Set<number>();
@@ -103,6 +119,42 @@ describe('GATEWAY_WORKERS=2 in front of the three subgraphs', () => {
     const warnings = gateway.lines.filter((line) => /^JWT_SECRET is not set/.test(line.msg));
     expect(warnings.map((line) => line.pid)).toEqual([gateway.child.pid]);
   });
+
+  // The first test to send queries, so the counters below start from zero. Here rather than in a file
+  // of its own: a cluster takes seconds to start, and this one is already running.
+  it('/metrics, whichever worker answers it, counts the requests of both workers', async () => {
+    const json = { 'content-type': 'application/json', ...headers };
+    // Queries until both workers served some (each names its pid in its audit line).
+    const servedBy = new Set<number>();
+    let sent = 0;
+    for (let i = 0; i < 40 && (servedBy.size < 2 || sent < 6); i++) {
+      const operationName = `MetricsProbe${i}`;
+      const answer = await send(ready.url, 'POST', json, JSON.stringify({ query: `query ${operationName} { products(limit: 2) { sku name } }` }));
+      expect(answer.status).toBe(200);
+      sent++;
+      const audit = await gateway.waitFor((line) => line.audit === true && line.operationName === operationName, `the audit line of ${operationName}`);
+      servedBy.add(audit.pid);
+    }
+    expect(servedBy.size).toBe(2);
+
+    // Several scrapes, each on its own connection, so both workers answer some of them.
+    const metricsUrl = ready.url.replace('/graphql', '/metrics');
+    const scrapes: Scrape[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await send(metricsUrl, 'GET', {});
+      expect(answer.status).toBe(200);
+      scrapes.push(parsePrometheus(answer.text));
+    }
+    for (const m of scrapes) {
+      // Counters and histograms add up over the workers: no worker alone served all of them.
+      expect(m.value('meshgate_graphql_request_duration_seconds_count', { graphql_operation_type: 'query', outcome: 'success' })).toBe(sent);
+      expect(m.value('meshgate_subgraph_fetch_duration_seconds_count', { subgraph_name: 'inventory', outcome: 'ok' })).toBe(sent);
+      // Gauges do not: one serving supergraph reads 1 (max over the workers), not 2.
+      expect(m.samples.filter((s) => s.name === 'meshgate_supergraph_info').map((s) => s.value)).toEqual([1]);
+      expect(m.value('meshgate_subgraph_circuit_state', { subgraph_name: 'inventory' })).toBe(0);
+      expect(m.value('meshgate_supergraph_reloads_total', { outcome: 'served' })).toBe(2);
+    }
+  }, 90_000);
 
   it('answers queries from both workers', async () => {
     const workers = childNodeProcesses(gateway.child.pid!);

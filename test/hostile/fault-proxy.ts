@@ -3,7 +3,10 @@ import { request } from 'undici';
 import { behaviours, startHostileServer, type Behaviour, type HostileServer } from '../support/hostile-server.js';
 
 /** How the proxied domain behaves right now. */
-export type Fault = 'none' | 'down' | 'hang' | 'trickle' | 'garbage' | 'status-500' | 'leaky-error';
+export type Fault = 'none' | 'slow' | 'down' | 'hang' | 'trickle' | 'garbage' | 'status-500' | 'leaky-error';
+
+/** How long the `slow` fault holds each request before forwarding it: above the demo domains' 150 ms p99 promise. */
+export const SLOW_FAULT_MS = 200;
 
 /**
  * A domain's subgraph behind a switch: with no fault it forwards every request byte for byte
@@ -21,6 +24,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let fault: Fault = 'none';
   const faults: Record<Fault, Behaviour> = {
     none: (req, res, _hit, body) => void forward(target, req, res, body),
+    slow: (req, res, _hit, body) => void setTimeout(() => void forward(target, req, res, body), SLOW_FAULT_MS),
     down: (req) => req.socket.destroy(),
     hang: behaviours.hang(),
     trickle: behaviours.trickle(100),

@@ -1,5 +1,6 @@
 import { LEAKY_MESSAGE, startFixtureMesh, type FixtureMesh } from '../support/fixture-mesh.js';
 import { postGraphQL, postSigned } from '../support/http.js';
+import { captureLogs } from '../support/logs.js';
 
 // Nothing internal leaks: a resolver that throws a plain Error reaches clients only as
 // "Internal server error", whether they ask the subgraph (as the gateway does) or the gateway;
@@ -9,8 +10,9 @@ const INTERNAL = { message: 'Internal server error', path: ['brokenInfo'] };
 
 describe('error masking', () => {
   let mesh: FixtureMesh;
+  const subgraphLogs = captureLogs('info');
   beforeAll(async () => {
-    mesh = await startFixtureMesh();
+    mesh = await startFixtureMesh({ subgraphLogger: subgraphLogs.logger });
   });
   afterAll(() => mesh?.stop());
 
@@ -28,6 +30,12 @@ describe('error masking', () => {
     expect(body.errors).toEqual([{ ...INTERNAL, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'catalog' } }]);
     expect(JSON.stringify(body)).not.toContain('10.0.0.5');
     expect(JSON.stringify(body)).not.toContain(LEAKY_MESSAGE.slice(0, 20));
+  });
+
+  it('the detail is logged by the subgraph once, under the request id the gateway forwarded', async () => {
+    await postGraphQL(mesh.gateway.url, '{ publicInfo brokenInfo }', undefined, { 'x-request-id': 'masked-1' });
+    const lines = subgraphLogs.lines.filter((line) => line.msg === 'unexpected error in resolver' && line.requestId === 'masked-1');
+    expect(lines).toEqual([expect.objectContaining({ subgraph: 'catalog', level: 50, path: ['brokenInfo'], err: expect.objectContaining({ message: expect.stringContaining(LEAKY_MESSAGE) }) })]);
   });
 
   it.each([

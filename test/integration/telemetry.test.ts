@@ -117,6 +117,43 @@ describe('the access log', () => {
     expect(lines[0].status).toBe(refused.status);
     expect(refused.headers.get('x-request-id')).toBe('refused-1');
   });
+
+  // The HTTP front refuses these before the pipeline sees them; each still gets its line and id.
+  it.each([
+    ['too large (413)', 413, () => fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'front-413' }, body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(2 * 1024 * 1024)}` }) }), 'front-413'],
+    ['wrong content type (415)', 415, () => fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-request-id': 'front-415' }, body: '{}' }), 'front-415'],
+    ['a GET without a CSRF header (400)', 400, () => fetch(`${gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'x-request-id': 'front-csrf' } }), 'front-csrf'],
+    ['no such route (404)', 404, () => fetch(new URL('/nowhere', gateway.url), { method: 'POST', headers: { 'x-request-id': 'front-404' } }), 'front-404'],
+  ])('logs a request refused by the HTTP front, %s, once, and echoes its id', async (_name, status, send, id) => {
+    const refused = await send();
+    await refused.arrayBuffer();
+    expect(refused.status).toBe(status);
+    expect(refused.headers.get('x-request-id')).toBe(id);
+    const lines = accessLines(id);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toEqual(expect.objectContaining({ status, errors: 1, supergraph: gateway.supergraphId, subgraphs: [] }));
+  });
+});
+
+describe('the catalog API', () => {
+  const catalogUrl = () => gateway.url.replace(/\/graphql$/, '/catalog/graphql');
+
+  it('gives its requests the same id and one access-log line, naming its path', async () => {
+    const { status, headers, body } = await postGraphQL(catalogUrl(), 'query Names { products { name } }', undefined, { 'x-request-id': 'catalog-1' });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(headers.get('x-request-id')).toBe('catalog-1');
+    expect(accessLines('catalog-1')).toEqual([expect.objectContaining({ path: '/catalog/graphql', status: 200, operationName: 'Names', errors: 0, subgraphs: [] })]);
+  });
+
+  it('counts its GraphQL errors, and logs what its HTTP front refuses', async () => {
+    await postGraphQL(catalogUrl(), '{ product(name: "inventory") { name } history(product: "nowhere") { version } }', undefined, { 'x-request-id': 'catalog-2' });
+    expect(accessLines('catalog-2')).toEqual([expect.objectContaining({ path: '/catalog/graphql', status: 200, errors: 1 })]);
+    const refused = await fetch(`${catalogUrl()}?query=${encodeURIComponent('{ viewer { authenticated } }')}`, { headers: { 'x-request-id': 'catalog-csrf' } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-request-id')).toBe('catalog-csrf');
+    expect(accessLines('catalog-csrf')).toEqual([expect.objectContaining({ path: '/catalog/graphql', status: 400, errors: 1 })]);
+  });
 });
 
 describe('subgraph failures', () => {

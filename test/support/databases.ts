@@ -1,9 +1,7 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { openDatabase, type Database } from '../../shared/db/database.js';
 import { prepareDataProductDatabase, type DataProductDefinition } from '../../shared/subgraph/data-product.js';
-import { ensureTemplate } from './templates.js';
+import { copyTemplate, ensureTemplate } from './templates.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -26,8 +24,7 @@ let counter = 0;
 /** A migrated, seeded database of one domain that belongs to this test alone. */
 export async function openTestDatabase(product: DataProductDefinition, backend: Backend = 'pglite'): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const dir = await mkdtemp(join(tmpdir(), `meshgate-${product.name}-`));
-    await cp(await ensureTemplate(product), dir, { recursive: true });
+    const dir = await copyTemplate(await ensureTemplate(product), `meshgate-${product.name}-`);
     const db = await openDatabase({ dataDir: dir, schema: product.dbSchema });
     return {
       db,

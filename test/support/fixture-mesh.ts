@@ -14,7 +14,7 @@ import {
   type DirectiveNames,
   type FixtureSubgraphName,
 } from '../../gateway/test/fixtures/security-supergraph.js';
-import { createLogger } from '../../shared/logging.js';
+import { createLogger, type Logger } from '../../shared/logging.js';
 import type { Principal } from '../../shared/principal.js';
 import { startSubgraph, type RunningSubgraph, type SubgraphContext } from '../../shared/subgraph/subgraph-server.js';
 import { TEST_GATEWAY_SIGNING_ENV, testSignatureCheck } from './signing-keys.js';
@@ -107,6 +107,8 @@ export interface FixtureMeshOptions {
   names?: DirectiveNames;
   /** Gateway configuration on top of the fixture's. */
   gateway?: Partial<GatewayConfig>;
+  /** Where the subgraphs log. Default: a logger at TEST_LOG_LEVEL (silent). */
+  subgraphLogger?: Logger;
 }
 
 /** Starts the fixture subgraphs and a gateway over them, all on port 0. */
@@ -136,7 +138,7 @@ export async function startFixtureMesh(options: FixtureMeshOptions = {}): Promis
           return {};
         },
         signatures: testSignatureCheck(),
-        logger: createLogger(name, logLevel),
+        logger: options.subgraphLogger?.child({ subgraph: name }) ?? createLogger(name, logLevel),
         port: 0,
       });
       started.push({ subgraph, calls });

@@ -6,10 +6,11 @@ import { runCli } from '../../cli/src/cli.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../gateway/src/config.js';
 import { loadAuthenticationConfig } from '../../gateway/src/governance/authentication-config.js';
 import { mintToken } from '../../gateway/src/governance/dev-token.js';
-import { createGateway, SUPERGRAPH_ID_HEADER, type RunningGateway } from '../../gateway/src/server.js';
+import { createGateway, SUPERGRAPH_ID_HEADER, type GatewayDependencies, type RunningGateway } from '../../gateway/src/server.js';
 import { loadLintConfig } from '../../registry/src/checks/lint-config.js';
 import { createRegistryClient, type RegistryClient } from '../../registry/src/client.js';
 import { createRegistry, type RunningRegistry } from '../../registry/src/server.js';
+import { registryDataDir } from '../../registry/test/support/registry.js';
 import { createLogger } from '../../shared/logging.js';
 import { REPO_ROOT } from '../../shared/paths.js';
 import { prepareDataProductDatabase, type DataProductDefinition } from '../../shared/subgraph/data-product.js';
@@ -20,10 +21,10 @@ import { TEST_GATEWAY_SIGNING_ENV, testSignatureCheck } from './signing-keys.js'
 import { startTestSubgraph, type TestSubgraph } from './subgraphs.js';
 
 /**
- * The self-serve platform in one test process, over real HTTP on port 0: a registry (PGlite in a
- * temp folder), every data product of the repository started and published to it by an admin
- * (as `npm start`'s self-publish would), and a gateway reading its supergraph from the registry,
- * polling every 200 ms and reporting usage every 200 ms.
+ * The self-serve platform in one test process, over real HTTP on port 0: a registry (PGlite, a
+ * copy of its migrated template), every data product of the repository started and published to
+ * it by an admin (as `npm start`'s self-publish would), and a gateway reading its supergraph from
+ * the registry, polling every 200 ms and reporting usage every 200 ms.
  */
 export interface Platform {
   registry: RunningRegistry;
@@ -49,6 +50,8 @@ export const USAGE_REPORT_INTERVAL_MS = 200;
 export interface PlatformOptions {
   /** Gateway configuration over the platform's (e.g. a config module with slow policies). */
   gateway?: Partial<GatewayConfig>;
+  /** Gateway dependencies beside its logger (e.g. the measured promises the catalog serves). */
+  gatewayDependencies?: Omit<GatewayDependencies, 'logger'>;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
@@ -56,6 +59,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   await mkdir(join(tmpdir(), 'h-e2e'), { recursive: true });
   const dir = await mkdtemp(join(tmpdir(), 'h-e2e', 'platform-'));
   const started: TestSubgraph[] = [];
+  let registryDir: string | undefined;
   let registry: RunningRegistry | undefined;
   let gateway: RunningGateway | undefined;
   const stop = async () => {
@@ -63,21 +67,25 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await Promise.all(started.map((s) => s.stop()));
     await registry?.stop();
     await rm(dir, { recursive: true, force: true });
+    if (registryDir) await rm(registryDir, { recursive: true, force: true });
   };
   try {
-    // Each of them opens its own PGlite: started side by side.
-    const registryStarting = createRegistry(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: join(dir, 'registry'),
-        usageWindowDays: 30,
-        logLevel,
-        lint: loadLintConfig({}),
-        // The gateway's development HS256 settings: `mintToken`'s tokens work for both.
-        authentication: loadAuthenticationConfig({}),
-      },
-      { logger: createLogger('registry', logLevel) },
+    // Each of them opens its own PGlite: started side by side. The registry's is a copy of its
+    // migrated template (registry/test/support/registry.ts): a new folder would cost seconds.
+    const registryStarting = registryDataDir('meshgate-platform-registry-').then((dataDir) =>
+      createRegistry(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          dataDir: (registryDir = dataDir),
+          usageWindowDays: 30,
+          logLevel,
+          lint: loadLintConfig({}),
+          // The gateway's development HS256 settings: `mintToken`'s tokens work for both.
+          authentication: loadAuthenticationConfig({}),
+        },
+        { logger: createLogger('registry', logLevel) },
+      ),
     ).then((running) => (registry = running));
     const subgraphsStarting = loadDataProducts().then(async (products) => {
       // Settled first, so a failure leaves nothing still starting behind `stop`.
@@ -111,7 +119,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       port: 0,
       ...options.gateway,
     };
-    gateway = await createGateway(config, { logger: createLogger('gateway', logLevel) });
+    gateway = await createGateway(config, { ...options.gatewayDependencies, logger: createLogger('gateway', logLevel) });
     const gatewayUrl = gateway.url;
     return {
       registry: registry!,

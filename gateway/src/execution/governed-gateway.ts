@@ -17,6 +17,8 @@ import { dryRunReport, rejectionResponse, shapeResponse } from '../governance/sh
 import type { PreparedSupergraph } from '../supergraph/security-features.js';
 import type { Masker } from '../governance/masking.js';
 import type { DeniedSelection } from '../governance/authorize-operation.js';
+import { denialReasons, type DenialCounts, type DenialReason } from '../governance/denial-reasons.js';
+import { traceAuthorization } from '../telemetry/authorization-span.js';
 import type { TelemetryHooks } from '../telemetry/plugins.js';
 
 /** What the gateway's context carries, built once per HTTP request by the pipeline. */
@@ -42,6 +44,8 @@ export interface GovernanceDependencies {
   logger: Logger;
   /** Coordinate -> masker: a denied value is fetched and served masked instead of null. Empty by default. */
   masking: ReadonlyMap<string, Masker>;
+  /** Counts the fields each denied request lost, by reason (metrics; not in a dry run). Default none. */
+  countDenials?: (reason: DenialReason, fields: number) => void;
 }
 
 interface Plan {
@@ -86,6 +90,17 @@ function withStageExtensions(execute: GatewayExecutor): GatewayExecutor {
 function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies): GatewayExecutor {
   const { authorizer, options, prepared } = deps;
   const classifiedByHash = new Map<string, string[]>();
+  // A decision is cached and frozen (authorizer.ts), so its reasons are worked out once per decision.
+  const reasonsOf = new WeakMap<ReturnType<Authorizer['authorize']>, DenialCounts>();
+  const countDenials = (decision: ReturnType<Authorizer['authorize']>, satisfied: SatisfiedSet) => {
+    const count = deps.countDenials;
+    if (!count) return;
+    let reasons = reasonsOf.get(decision);
+    if (!reasons) reasonsOf.set(decision, (reasons = denialReasons(prepared.index, decision.denied, satisfied.isSatisfied)));
+    if (reasons.unauthenticated) count('unauthenticated', reasons.unauthenticated);
+    if (reasons.scopes) count('scopes', reasons.scopes);
+    if (reasons.policy) count('policy', reasons.policy);
+  };
 
   /** Classified coordinates an executed operation selects; cached per operation hash. */
   const classifiedIn = (rc: GatewayGraphQLRequestContext, hash: string): string[] => {
@@ -145,7 +160,8 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
       audit([], rc);
       return result;
     }
-    const decision = authorizer.authorize(rc.document, rc.queryHash, operationName, satisfied.key, satisfied.isSatisfied);
+    const mode = options.dryRun ? 'dry_run' : options.rejectUnauthorized ? 'reject' : 'filter';
+    const decision = traceAuthorization(mode, () => authorizer.authorize(rc.document, rc.queryHash, operationName, satisfied.key, satisfied.isSatisfied));
     const deniedForAudit = decision.denied.map((d) => ({ path: d.path.join('.'), coordinate: d.coordinate }));
     if (decision.denied.length === 0) {
       const result = await execute(rc);
@@ -158,6 +174,7 @@ function governExecutor(execute: GatewayExecutor, deps: GovernanceDependencies):
       deps.logger.warn({ denied: deniedForAudit, operationName }, 'authorization dry run: would deny');
       return { ...result, extensions: { ...result.extensions, ...dryRunReport(decision.denied) } };
     }
+    countDenials(decision, satisfied);
     if (options.rejectUnauthorized) {
       audit(deniedForAudit, null);
       return toExecutionResult(rejectionResponse(decision.denied));

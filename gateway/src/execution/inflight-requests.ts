@@ -12,12 +12,19 @@ import { Kind, type DocumentNode } from 'graphql';
 export class InflightRequests<T> {
   private readonly pending = new Map<string, Flight<T>>();
   readonly stats = { sent: 0, shared: 0 };
+  private readonly onShared: (() => void) | undefined;
+
+  /** `onShared` hears each call that joined a flight already running (metrics count them). */
+  constructor(options: { onShared?: () => void } = {}) {
+    this.onShared = options.onShared;
+  }
 
   run(key: string, send: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let flight = this.pending.get(key);
     if (flight) {
       this.stats.shared++;
+      this.onShared?.();
     } else {
       this.stats.sent++;
       const controller = new AbortController();

@@ -9,6 +9,23 @@ import { DEFAULT_SUBGRAPH_RESILIENCE, type SubgraphResilienceOptions } from './r
 import { RetryBudget } from './retry-budget.js';
 import { exchange, FetchStopped, type Exchange } from './subgraph-exchange.js';
 
+/** How one fetch to a subgraph ended, told once per fetch (a shared fetch once, whoever waited for it). */
+export interface SubgraphFetchEvent {
+  subgraph: string;
+  /** Wall time of the whole fetch, retries included (0 for 'rejected'). */
+  durationMs: number;
+  /**
+   * ok = a GraphQL answer with HTTP < 500 (GraphQL errors inside it still ok); error = transport failure,
+   * HTTP >= 500, or not a GraphQL answer; timeout = the deadline passed; cancelled = every caller left;
+   * rejected = the circuit breaker answered without fetching.
+   */
+  outcome: 'ok' | 'error' | 'timeout' | 'cancelled' | 'rejected';
+  /** The HTTP status, when the subgraph answered at all. */
+  status?: number;
+  /** Number of GraphQL errors in the answer (0 unless outcome ok). */
+  graphqlErrors: number;
+}
+
 export interface SubgraphClientOptions extends Partial<SubgraphResilienceOptions> {
   /** Subgraph name, as in the supergraph; named in every error about it. */
   name: string;
@@ -37,6 +54,15 @@ export interface SubgraphClientOptions extends Partial<SubgraphResilienceOptions
    * generation's contract watch counts the answers that show the subgraph disagrees with the supergraph.
    */
   onAnswer?: (response: GatewayGraphQLResponse) => void;
+  /**
+   * Told once per fetch, however many callers shared it, when it ends (metrics, measured promises).
+   * A caller that had already gone before anything was sent causes no fetch and no event. Default none.
+   */
+  onFetch?: (event: SubgraphFetchEvent) => void;
+  /** Told once per call answered by joining a fetch already in flight (deduplication on). Default none. */
+  onShared?: () => void;
+  /** Told of every change of the circuit breaker's state. Default none. */
+  onCircuitChange?: (state: CircuitState) => void;
   /** Where failures (warn), circuit changes (warn/info) and retries (debug) are logged. Default: nowhere. */
   logger?: Logger;
   /** The outgoing header carrying the caller's request id, named in the fetch's failure log line. */
@@ -76,7 +102,7 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 export class SubgraphClient implements GraphQLDataSource {
   private readonly pool: Pool;
   private readonly path: string;
-  private readonly inflight = new InflightRequests<Outcome>();
+  private readonly inflight: InflightRequests<Outcome>;
   private readonly volatileHeaders: ReadonlySet<string>;
   private readonly breaker: CircuitBreaker | undefined;
   private readonly budget: RetryBudget;
@@ -87,6 +113,7 @@ export class SubgraphClient implements GraphQLDataSource {
   private readonly retryDelay: { min: number; max: number };
   private readonly log: Logger | undefined;
   private warnedAboutSignal = false;
+  private warnedAboutObserver = false;
 
   constructor(private readonly options: SubgraphClientOptions) {
     const url = new URL(options.url);
@@ -98,6 +125,7 @@ export class SubgraphClient implements GraphQLDataSource {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+    this.inflight = new InflightRequests<Outcome>(options.onShared ? { onShared: () => this.observe(options.onShared!) } : {});
     this.volatileHeaders = new Set(options.volatileHeaders ?? []);
     // Bound to the subgraph's name unless the caller already did, so a log line never carries the key twice.
     const logger = options.logger;
@@ -120,6 +148,7 @@ export class SubgraphClient implements GraphQLDataSource {
           onChange: ({ to, failures }) => {
             if (to === 'open') this.log?.warn({ failures, resetMs: circuit.resetMs }, `circuit open: subgraph "${options.name}" is answered at once until a probe succeeds`);
             else this.log?.info({ failures }, `circuit ${to}: subgraph "${options.name}"`);
+            if (options.onCircuitChange) this.observe(() => options.onCircuitChange!(to));
           },
         })
       : undefined;
@@ -169,6 +198,7 @@ export class SubgraphClient implements GraphQLDataSource {
     if (!admission.admitted) {
       // Not a warn per call: the open circuit was warned once, and would otherwise flood the log.
       this.log?.debug({ reason: admission.reason }, 'subgraph fetch refused by the circuit breaker');
+      this.tell('rejected', 0, undefined, 0);
       return { kind: 'failed', reason: admission.reason };
     }
     const { timeoutMs } = this.options;
@@ -183,12 +213,12 @@ export class SubgraphClient implements GraphQLDataSource {
       const request = { path: this.path, body, headers, signal: controller.signal, maxResponseBytes: this.maxResponseBytes, timeoutMs };
       for (let attempt = 0; ; attempt++) {
         const result = await exchange(this.pool, request);
-        if (!idempotent || attempt >= this.retries || !isRetryable(result)) return this.settle(result, admission.probe, requestId);
+        if (!idempotent || attempt >= this.retries || !isRetryable(result)) return this.settle(result, admission.probe, requestId, started);
         const delay = this.retryDelay.min + this.random() * (this.retryDelay.max - this.retryDelay.min);
-        if (this.clock() - started + delay >= timeoutMs) return this.settle(result, admission.probe, requestId);
+        if (this.clock() - started + delay >= timeoutMs) return this.settle(result, admission.probe, requestId, started);
         if (!this.budget.tryRetry()) {
           this.log?.debug({ reason: reasonOf(result) }, 'subgraph fetch not retried: retry budget spent');
-          return this.settle(result, admission.probe, requestId);
+          return this.settle(result, admission.probe, requestId, started);
         }
         this.log?.debug({ reason: reasonOf(result), attempt: attempt + 1, delayMs: Math.round(delay) }, 'subgraph fetch retried');
         await pause(delay, controller.signal);
@@ -196,7 +226,7 @@ export class SubgraphClient implements GraphQLDataSource {
           const stopped: unknown = controller.signal.reason;
           const why = stopped instanceof FetchStopped ? stopped.why : 'cancelled';
           const reason = why === 'deadline' ? `no answer within ${timeoutMs} ms` : CANCELLED_REASON;
-          return this.settle({ kind: 'failed', failure: why, reason }, admission.probe, requestId);
+          return this.settle({ kind: 'failed', failure: why, reason }, admission.probe, requestId, started);
         }
       }
     } finally {
@@ -206,7 +236,7 @@ export class SubgraphClient implements GraphQLDataSource {
   }
 
   /** Reads an exchange's result as GraphQL, tells the breaker, and logs a failure: once per fetch, whoever waits for it. */
-  private settle(result: Exchange, probe: boolean, requestId: string | undefined): Outcome {
+  private settle(result: Exchange, probe: boolean, requestId: string | undefined, started: number): Outcome {
     let outcome: Outcome;
     let verdict: CircuitVerdict;
     let failure: string | undefined;
@@ -216,6 +246,7 @@ export class SubgraphClient implements GraphQLDataSource {
       verdict = result.failure === 'cancelled' ? 'neutral' : 'failure';
       if (verdict === 'failure') failure = result.reason;
       detail = result.detail;
+      if (this.options.onFetch) this.tell(result.failure === 'cancelled' ? 'cancelled' : result.failure === 'deadline' ? 'timeout' : 'error', this.clock() - started, undefined, 0);
     } else {
       const parsed = parseGraphQLResponse(result.text);
       if (!parsed) {
@@ -229,12 +260,44 @@ export class SubgraphClient implements GraphQLDataSource {
         verdict = result.status >= 500 ? 'failure' : 'success';
         if (verdict === 'failure') failure = `answered HTTP ${result.status}`;
       }
+      if (this.options.onFetch) {
+        const ok = verdict === 'success';
+        this.tell(ok ? 'ok' : 'error', this.clock() - started, result.status, ok ? (parsed?.errors?.length ?? 0) : 0);
+      }
     }
     this.breaker?.record(verdict, probe);
     // A shared fetch names the request that started it: the others waited on the same failure.
     if (failure !== undefined) this.log?.warn({ reason: failure, ...(detail ? { detail } : {}), ...(requestId ? { requestId } : {}) }, `subgraph "${this.options.name}" fetch failed: ${failure}`);
     else if (verdict === 'neutral') this.log?.debug('subgraph fetch cancelled: every caller went away');
     return outcome;
+  }
+
+  /** Tells `onFetch` how a fetch ended. */
+  private tell(outcome: SubgraphFetchEvent['outcome'], durationMs: number, status: number | undefined, graphqlErrors: number): void {
+    const onFetch = this.options.onFetch;
+    if (!onFetch) return;
+    const event: SubgraphFetchEvent = { subgraph: this.options.name, durationMs, outcome, graphqlErrors };
+    if (status !== undefined) event.status = status;
+    try {
+      onFetch(event);
+    } catch (error) {
+      this.observerFailed(error);
+    }
+  }
+
+  /** Runs an observer: one that throws is logged once and never fails the fetch it was told of. */
+  private observe(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.observerFailed(error);
+    }
+  }
+
+  private observerFailed(error: unknown): void {
+    if (this.warnedAboutObserver) return;
+    this.warnedAboutObserver = true;
+    this.log?.error({ err: error }, 'a subgraph fetch observer threw; its numbers for this subgraph may be incomplete');
   }
 
   private interpret(outcome: Outcome, options: GraphQLDataSourceProcessOptions): GatewayGraphQLResponse {

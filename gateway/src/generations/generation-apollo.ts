@@ -1,5 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '../../../shared/logging.js';
 import type { GatewayConfig } from '../config.js';
 import { formatGatewayError } from '../errors/format-error.js';
@@ -14,6 +15,7 @@ import type { UsageCollector } from '../usage/usage-collector.js';
 import { usagePlugin } from '../usage/usage-plugin.js';
 import type { UsageReporter } from '../usage/usage-reporter.js';
 import { errorCountPlugin } from '../telemetry/executor-hooks.js';
+import type { GatewayMetrics } from '../telemetry/gateway-metrics.js';
 
 export interface GenerationParts {
   planner: ApolloGateway;
@@ -23,6 +25,8 @@ export interface GenerationParts {
   governance: GovernanceSetup;
   authorizer: Authorizer;
   usage?: { collector: UsageCollector; reporter: UsageReporter };
+  /** Where authorization denials are counted. Default nowhere. */
+  metrics?: Pick<GatewayMetrics, 'authorizationDenied'>;
 }
 
 /**
@@ -40,8 +44,13 @@ export async function startGenerationApollo(config: GatewayConfig, parts: Genera
     audit: createAuditLog(logger),
     logger,
     masking: resolveMaskingRules(governance.config.masking),
+    ...(parts.metrics ? { countDenials: parts.metrics.authorizationDenied } : {}),
   });
-  const plugins: ApolloServerPlugin<GovernedContext>[] = [errorCountPlugin, ...(parts.usage ? [usagePlugin(parts.usage.collector, parts.usage.reporter)] : [])];
+  const plugins: ApolloServerPlugin<GovernedContext>[] = [
+    // Apollo's landing page loads Sandbox from a CDN; browsers get the bundled IDE instead (http/web-app.ts).
+    ApolloServerPluginLandingPageDisabled(),
+    errorCountPlugin,
+    ...(parts.usage ? [usagePlugin(parts.usage.collector, parts.usage.reporter)] : [])];
   const apollo = new ApolloServer<GovernedContext>({
     gateway,
     logger,

@@ -33,6 +33,8 @@ export interface GenerationManagerOptions<G> {
   logger: Logger;
   /** Milliseconds since the epoch. Default Date.now. */
   clock?: () => number;
+  /** Told of each supergraph applied (the first included; an unchanged one is not): it serves now, or it was refused. Default none. */
+  onApplied?: (outcome: 'served' | 'refused') => void;
 }
 
 /**
@@ -92,6 +94,7 @@ export class GenerationManager<G extends ManagedGeneration> {
       const message = error instanceof Error ? error.message : String(error);
       this.#lastError = { id, at: new Date(this.#clock()).toISOString(), reason: publicReason(message) };
       logger.error({ id, current: this.#current?.id, reason: message }, this.#current ? 'supergraph refused: the current generation keeps serving' : 'supergraph refused');
+      this.#options.onApplied?.('refused');
       throw error;
     }
     if (this.#stopped) {
@@ -101,6 +104,7 @@ export class GenerationManager<G extends ManagedGeneration> {
     const previous = this.#current;
     this.#current = next;
     this.#descriptorsKey = descriptorsKey;
+    this.#options.onApplied?.('served');
     const prepareMs = Math.round(performance.now() - started);
     if (previous) {
       logger.info({ from: previous.id, to: next.id, prepareMs }, 'supergraph swapped');

@@ -14,10 +14,17 @@ import { warmPlans, type KnownOperation } from '../execution/warm-plans.js';
 import { createAuthorizer, type Authorizer } from '../governance/authorizer.js';
 import { checkGovernance, type GovernanceSetup } from '../governance/setup.js';
 import { indexSupergraph, stripSupergraph, supergraphLoadError, type PreparedSupergraph, type StrippedSupergraph } from '../supergraph/security-features.js';
-import type { SupergraphUpdate } from '../supergraph/source.js';
+import type { SubgraphDescriptor, SupergraphUpdate } from '../supergraph/source.js';
 import { createUsageCollector, type UsageCollector } from '../usage/usage-collector.js';
 import { withTelemetry } from '../telemetry/executor-hooks.js';
+import { fetchObserverOptions, type SubgraphFetchObserver } from '../telemetry/fetch-observer.js';
+import type { GatewayMetrics } from '../telemetry/gateway-metrics.js';
+import { createQueryPlanCache } from '../execution/query-plan-cache.js';
+
+/** The part of the gateway's metrics a generation records into. */
+export type GenerationMetrics = Pick<GatewayMetrics, 'cacheLookup' | 'authorizationDenied'>;
 import { REQUEST_ID_HEADER } from '../telemetry/request-id.js';
+import { traceContextHeaders, tracedSubgraph, withTraceContext } from '../telemetry/traced-subgraph.js';
 import type { UsageReporter } from '../usage/usage-reporter.js';
 import { startGenerationApollo } from './generation-apollo.js';
 import { routingUrlOverride } from './routing-url.js';
@@ -46,6 +53,8 @@ export interface Generation {
   readonly routes: readonly { name: string; url: string }[];
   /** Every policy name the supergraph uses, evaluated once per request. */
   readonly policyNames: readonly string[];
+  /** The data product descriptors that came with the supergraph (none from a supergraph file): the catalog reads them. */
+  readonly descriptors: readonly SubgraphDescriptor[];
   /** The Apollo Server that validates and executes this generation's requests. */
   readonly apollo: ApolloServer<GovernedContext>;
   /** Which coordinates an operation uses; absent when usage is not reported. */
@@ -64,6 +73,10 @@ export interface GenerationDependencies {
   usage?: UsageReporter;
   /** The gateway's contract-disagreement counts, which outlive generations. */
   contractCounts: ContractMismatchCounts;
+  /** Hears every subgraph fetch of every generation (metrics, measured promises); built once per gateway. Default none. */
+  fetchObserver?: SubgraphFetchObserver;
+  /** Counts the generation's cache lookups (query plans, authorization filter) and denials; outlives generations. Default none. */
+  metrics?: GenerationMetrics;
 }
 
 /** The id a supergraph's generation has: sha256 (hex) of its SDL, as the registry's composition id. */
@@ -76,7 +89,7 @@ export function supergraphId(sdl: string): string {
  * every reason, and whatever was built for it is released.
  */
 export async function buildGeneration(config: GatewayConfig, update: SupergraphUpdate, deps: GenerationDependencies): Promise<Generation> {
-  const { logger } = deps;
+  const { logger, metrics } = deps;
   const id = supergraphId(update.sdl);
   const stripped = stripSupergraph(update.sdl);
   await letRequestsThrough();
@@ -88,6 +101,8 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
     // @apollo/gateway refuses them); the authorization index built from them filters every operation before planning.
     supergraphSdl: stripped.plannerSdl,
     logger,
+    // The built-in plan store, but one that counts its hits and misses (execution/query-plan-cache.ts).
+    queryPlannerConfig: { cache: createQueryPlanCache(metrics ? { onLookup: (hit) => metrics.cacheLookup('query_plan', hit) } : {}) },
     buildService: ({ name, url }) => {
       const target = routingUrlOverride(config, name) ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no URL: set it in the supergraph or in the gateway configuration`);
@@ -97,17 +112,19 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
         url: target,
         timeoutMs: config.subgraphTimeoutMs,
         connections: config.subgraphConnections,
-        decorate: withTelemetry(name, signingDecorator(config.signing, name)),
+        decorate: withTraceContext(withTelemetry(name, signingDecorator(config.signing, name))),
         deduplicate: config.subgraphDeduplication,
-        // The principal header stays in the sharing key; only the signature's freshness and the request id are left out.
-        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature, REQUEST_ID_HEADER],
+        // The principal header stays in the sharing key; only the signature's freshness, the request id and the trace context are left out.
+        volatileHeaders: [SIGNATURE_HEADERS.timestamp, SIGNATURE_HEADERS.signature, REQUEST_ID_HEADER, ...traceContextHeaders()],
         onAnswer: (response) => contract.observe(name, response),
         requestIdHeader: REQUEST_ID_HEADER,
+        ...fetchObserverOptions(name, deps.fetchObserver),
         logger: logger.child({ subgraph: name }),
       });
       clients.set(name, client);
       routes.push({ name, url: target });
-      return client;
+      // Each fetch a CLIENT span when tracing is on (the map above keeps the client itself, for its stats and close).
+      return tracedSubgraph(client, { name, url: target });
     },
   });
   let apollo: ApolloServer<GovernedContext> | undefined;
@@ -127,11 +144,15 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
     await letRequestsThrough();
     const prepared = indexSupergraph(stripped, loaded.schema);
     const governance = await checkGovernance(config, prepared, update.descriptors);
-    const authorizer = createAuthorizer(prepared);
+    const authorizer = createAuthorizer(prepared, metrics ? { onLookup: (hit) => metrics.cacheLookup('authorization_filter', hit) } : {});
     const plannedAhead = await warmPlans({ planner, prepared, authorizer }, deps.knownOperations ?? [], logger);
     const usage = deps.usage ? createUsageCollector(prepared.apiSchema) : undefined;
     await letRequestsThrough();
-    apollo = await startGenerationApollo(config, { planner, loaded, stripped, prepared, governance, authorizer, usage: deps.usage && usage ? { collector: usage, reporter: deps.usage } : undefined }, logger);
+    apollo = await startGenerationApollo(
+      config,
+      { planner, loaded, stripped, prepared, governance, authorizer, usage: deps.usage && usage ? { collector: usage, reporter: deps.usage } : undefined, metrics },
+      logger,
+    );
     return {
       id,
       stripped,
@@ -146,6 +167,7 @@ export async function buildGeneration(config: GatewayConfig, update: SupergraphU
       clients,
       routes,
       policyNames: [...prepared.policyNames],
+      descriptors: update.descriptors ?? [],
       apollo,
       ...(usage ? { usage } : {}),
       plannedAhead,

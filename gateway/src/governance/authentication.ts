@@ -72,8 +72,14 @@ export interface Authenticator {
   authenticate(authorizationHeader: string | undefined): Promise<Principal>;
 }
 
+/** What an authenticator tells its owner as it works (metrics). */
+export interface AuthenticatorHooks {
+  /** Each bearer token looked up in the verified-token cache (when the cache is on): hit or miss. */
+  onCacheLookup?: (hit: boolean) => void;
+}
+
 /** Builds the authenticator once at start-up; a wrong option throws here, not per request. */
-export function createAuthenticator(options: AuthenticationOptions): Authenticator {
+export function createAuthenticator(options: AuthenticationOptions, hooks: AuthenticatorHooks = {}): Authenticator {
   const { keys, algorithms } = prepare(options);
   const clockSkewSeconds = options.clockSkewSeconds ?? 30;
   if (!Number.isFinite(clockSkewSeconds) || clockSkewSeconds < 0) {
@@ -83,6 +89,7 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
   if (scopeClaims.length === 0) throw new Error('scopeClaims must name at least one claim, got an empty list');
   const clock = options.clock ?? Date.now;
   const cache = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
+  const onCacheLookup = (options.verifiedTokenCacheSize ?? 1000) > 0 ? hooks.onCacheLookup : undefined;
   const keyDescription = keys.kind === 'secret' ? 'the configured secret' : keys.description;
 
   const verify = async (token: string): Promise<{ principal: Principal; expiresAtMs: number }> => {
@@ -113,6 +120,7 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
       if (authorizationHeader === undefined) return ANONYMOUS;
       const token = bearerToken(authorizationHeader);
       const cached = cache.get(token, clock());
+      onCacheLookup?.(cached !== undefined);
       if (cached !== undefined) return cached;
       const { principal, expiresAtMs } = await verify(token);
       cache.set(token, principal, expiresAtMs, clock());

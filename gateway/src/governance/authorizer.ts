@@ -22,6 +22,8 @@ export interface AuthorizedOperation {
 export interface AuthorizerOptions {
   /** How many (operation, satisfied set) decisions to keep. Default 1000. */
   readonly maxEntries?: number;
+  /** Told of each lookup: a cached decision (hit) or one computed (miss). Default none. */
+  readonly onLookup?: (hit: boolean) => void;
 }
 
 export interface Authorizer {
@@ -51,10 +53,12 @@ export function createAuthorizer(prepared: PreparedSupergraph, options: Authoriz
     throw new Error(`Authorizer maxEntries: expected a positive integer, but got ${String(maxEntries)}`);
   }
   const cache = new Map<string, AuthorizedOperation>();
+  const onLookup = options.onLookup;
   return {
     authorize(document, queryHash, operationName, satisfiedKey, isSatisfied) {
       const key = `${queryHash}\u0000${operationName ?? ''}\u0000${satisfiedKey}`;
       const cached = cache.get(key);
+      onLookup?.(cached !== undefined);
       if (cached) {
         // Least-recently-used order: a Map iterates in insertion order, so re-insert on a hit.
         cache.delete(key);

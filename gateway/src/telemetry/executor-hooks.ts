@@ -4,8 +4,11 @@ import type { GovernedContext } from '../execution/governed-gateway.js';
 import type { RequestDecorator } from '../execution/request-signing.js';
 import { telemetryOf } from './plugins.js';
 
-/** Tells the request's telemetry how many GraphQL errors its answer carries (the access log's `errors`). */
-export const errorCountPlugin: ApolloServerPlugin<GovernedContext> = {
+/**
+ * Tells the request's telemetry how many GraphQL errors its answer carries (the access log's
+ * `errors`); for any Apollo Server whose context carries `telemetry` (the gateway's, the catalog API's).
+ */
+export const errorCountPlugin: ApolloServerPlugin<Pick<GovernedContext, 'telemetry'>> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {

@@ -1,15 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { REQUEST_ID_HEADER, requestIdOf } from '../../../shared/telemetry/request-id.js';
 import type { RequestPlugin } from './plugins.js';
 
-/** Accepted from the client, echoed on the answer, forwarded to every subgraph. */
-export const REQUEST_ID_HEADER = 'x-request-id';
-
-const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The client's request id if it is 1..128 characters of `[A-Za-z0-9._:-]`, else a new UUID. */
-export function requestIdOf(header: string | string[] | undefined, generate: () => string = randomUUID): string {
-  return typeof header === 'string' && VALID_REQUEST_ID.test(header) ? header : generate();
-}
+// Shared with the data products, which log the id the gateway forwards (shared/subgraph/).
+export { REQUEST_ID_HEADER, requestIdOf };
 
 export const requestIdPlugin: RequestPlugin = {
   name: 'request-id',

@@ -1,12 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadAuthenticationConfig } from '../../../gateway/src/governance/authentication-config.js';
 import { mintToken } from '../../../gateway/src/governance/dev-token.js';
 import { createLogger } from '../../../shared/logging.js';
+import { REPO_ROOT } from '../../../shared/paths.js';
+import { buildTemplate, contentHash, copyTemplate } from '../../../test/support/templates.js';
 import { loadLintConfig } from '../../src/checks/lint-config.js';
 import { createRegistryClient, type RegistryClient } from '../../src/client.js';
 import type { RegistryConfig } from '../../src/config.js';
+import { openRegistryDatabase, REGISTRY_MIGRATIONS_DIR } from '../../src/database.js';
 import { createRegistry, type RegistryDependencies, type RunningRegistry } from '../../src/server.js';
 
 export interface TestRegistry {
@@ -17,11 +19,32 @@ export interface TestRegistry {
 }
 
 /**
- * A registry on port 0 over PGlite in a temp folder, verifying the development HS256 tokens that
- * `mintToken` signs (the gateway's default settings).
+ * The registry's database as its first start leaves it (migrated, empty), made once: a new PGlite
+ * folder costs seconds, a copy of this one a fraction of that (test/support/templates.ts).
+ */
+export function ensureRegistryTemplate(): Promise<string> {
+  const shaping: [string, string][] = [
+    [REPO_ROOT, REGISTRY_MIGRATIONS_DIR],
+    [REPO_ROOT, join(REPO_ROOT, 'registry', 'src', 'database.ts')],
+    [REPO_ROOT, join(REPO_ROOT, 'shared', 'db')],
+  ];
+  return buildTemplate(`registry-${contentHash(shaping)}`, async (dataDir) => {
+    const { db } = await openRegistryDatabase({ dataDir });
+    await db.close();
+  });
+}
+
+/** A copy of the registry template in a folder of its own (`prefix` names it), to start a registry over. */
+export async function registryDataDir(prefix = 'meshgate-registry-'): Promise<string> {
+  return copyTemplate(await ensureRegistryTemplate(), prefix);
+}
+
+/**
+ * A registry on port 0 over PGlite (a copy of the template above), verifying the development
+ * HS256 tokens that `mintToken` signs (the gateway's default settings).
  */
 export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}, deps: RegistryDependencies = {}): Promise<TestRegistry> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'meshgate-registry-api-'));
+  const dataDir = await registryDataDir('meshgate-registry-api-');
   const config: RegistryConfig = {
     port: 0,
     host: '127.0.0.1',
