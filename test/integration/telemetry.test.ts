@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RunningGateway } from '../../gateway/src/server.js';
 import { operationHash } from '../../gateway/src/telemetry/access-log.js';
 import { loadDataProducts } from '../support/data-products.js';
 import { postGraphQL } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
+import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
 import { startTestGateway } from '../support/stack.js';
 import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
 import { allowedEverything } from '../support/tokens.js';
@@ -12,40 +11,19 @@ import { allowedEverything } from '../support/tokens.js';
 // Request telemetry end to end (gateway/src/telemetry/): the request id accepted or generated,
 // echoed and forwarded to every subgraph, and one access-log line per request.
 
-/** A pass-through in front of a subgraph that records the x-request-id of each request it forwards. */
-async function recordingProxy(target: string): Promise<{ url: string; ids: string[]; server: Server }> {
-  const ids: string[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    ids.push(String(req.headers['x-request-id']));
-    // A request id starting with "fail-" makes this subgraph fail: a failure log line must name it.
-    if (String(req.headers['x-request-id']).startsWith('fail-')) {
-      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
-      return;
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
-    const answer = await fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) });
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, ids, server };
-}
-
 const QUERY = `query LowStock($limit: Int!) {
   products(lowStock: true, limit: $limit) { id sku promotions { discountPercent } openTicketCount }
 }`;
 
 let subgraphs: TestSubgraph[];
-let proxies: Record<string, Awaited<ReturnType<typeof recordingProxy>>>;
+let proxies: Record<string, RecordingProxy>;
 let gateway: RunningGateway;
 const logs = captureLogs('info');
 const accessLines = (requestId: string) => logs.lines.filter((line) => line.msg === 'request' && line.requestId === requestId);
 
 beforeAll(async () => {
   subgraphs = await Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product)));
-  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await recordingProxy(s.subgraph.url)] as const)));
+  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startRecordingProxy(s.subgraph.url)] as const)));
   gateway = await startTestGateway(
     Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
     { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
@@ -54,20 +32,20 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all(Object.values(proxies ?? {}).map((p) => new Promise((resolve) => p.server.close(resolve))));
+  await Promise.all(Object.values(proxies ?? {}).map((p) => p.close()));
   await Promise.all((subgraphs ?? []).map((s) => s.stop()));
 });
 
 describe('request ids', () => {
   it('keeps a valid incoming id: echoed on the answer and forwarded to every subgraph called', async () => {
-    for (const proxy of Object.values(proxies)) proxy.ids.length = 0;
+    for (const proxy of Object.values(proxies)) proxy.received.length = 0;
     const { status, headers, body } = await postGraphQL(gateway.url, QUERY, { limit: 3 }, { ...(await allowedEverything()), 'x-request-id': 'test-req.1:a' });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(headers.get('x-request-id')).toBe('test-req.1:a');
-    const called = Object.entries(proxies).filter(([, p]) => p.ids.length > 0);
+    const called = Object.entries(proxies).filter(([, p]) => p.received.length > 0);
     expect(called.map(([name]) => name).sort()).toEqual(['customer-service', 'inventory', 'marketing']);
-    for (const [, proxy] of called) expect(new Set(proxy.ids)).toEqual(new Set(['test-req.1:a']));
+    for (const [, proxy] of called) expect(new Set(proxy.received.map((headers) => headers['x-request-id']))).toEqual(new Set(['test-req.1:a']));
   });
 
   it('generates a UUID for a missing or invalid id', async () => {

@@ -1,11 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RunningGateway } from '../../gateway/src/server.js';
 import { authorization, startTestRegistry, type TestRegistry } from '../../registry/test/support/registry.js';
 import { loadTracingConfig, startTracing, activeTracer, type Tracing } from '../../shared/telemetry/tracing.js';
 import { loadDataProducts } from '../support/data-products.js';
 import { postGraphQL, signatureHeaders } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
+import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { startTestGateway } from '../support/stack.js';
 import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
@@ -15,35 +14,6 @@ import { allowedEverything } from '../support/tokens.js';
 // OTLP/HTTP receiver in this process. The SDK is process-global, so this file starts it once (after the
 // "off" tests) and stops it in afterAll; jest gives every test file its own globals, so no other file sees it.
 
-/** A pass-through in front of a subgraph: records the headers it forwards, can delay answers, and fails ids starting "fail-". */
-interface Proxy {
-  url: string;
-  server: Server;
-  received: IncomingHttpHeaders[];
-  delayMs: number;
-}
-
-async function startProxy(target: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', server: undefined as unknown as Server, received: [], delayMs: 0 };
-  proxy.server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    proxy.received.push(req.headers);
-    if (proxy.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, proxy.delayMs));
-    if (String(req.headers['x-request-id']).startsWith('fail-')) {
-      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
-      return;
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
-    const answer = await fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) });
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-  proxy.url = `http://127.0.0.1:${(proxy.server.address() as AddressInfo).port}/graphql`;
-  return proxy;
-}
-
 const CROSS_DOMAIN = `query LowStock($limit: Int!) {
   products(lowStock: true, limit: $limit) { id sku promotions { discountPercent } openTicketCount }
 }`;
@@ -52,7 +22,7 @@ const ENV = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: 'htt
 
 let receiver: OtlpReceiver;
 let subgraphs: TestSubgraph[];
-let proxies: Record<string, Proxy>;
+let proxies: Record<string, RecordingProxy>;
 let gateway: RunningGateway;
 let registry: TestRegistry;
 let tracing: Tracing | undefined;
@@ -85,7 +55,7 @@ beforeAll(async () => {
   }
   // Each opens its own PGlite: started side by side.
   [subgraphs, registry] = await Promise.all([Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product))), startTestRegistry()]);
-  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startProxy(s.subgraph.url)] as const)));
+  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startRecordingProxy(s.subgraph.url)] as const)));
   gateway = await startTestGateway(
     Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
     { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
@@ -94,7 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await Promise.all(Object.values(proxies ?? {}).map((p) => new Promise((resolve) => p.server.close(resolve))));
+  await Promise.all(Object.values(proxies ?? {}).map((p) => p.close()));
   await Promise.all((subgraphs ?? []).map((s) => s.stop()));
   await registry?.stop();
   await tracing?.stop();
