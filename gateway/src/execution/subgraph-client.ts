@@ -7,7 +7,7 @@ import { CircuitBreaker, type CircuitState, type CircuitVerdict } from './circui
 import { InflightRequests, isMutation, sharingKey } from './inflight-requests.js';
 import { DEFAULT_SUBGRAPH_RESILIENCE, type SubgraphResilienceOptions } from './resilience-config.js';
 import { RetryBudget } from './retry-budget.js';
-import { exchange, FetchStopped, type Exchange } from './subgraph-exchange.js';
+import { exchange, FetchStopped, isRetryable, parseGraphQLResponse, reasonOf, type Exchange } from './subgraph-exchange.js';
 
 /** How one fetch to a subgraph ended, told once per fetch (a shared fetch once, whoever waited for it). */
 export interface SubgraphFetchEvent {
@@ -86,8 +86,6 @@ type Outcome = { kind: 'answer'; status: number; text: string; unclaimed: Gatewa
 
 const CANCELLED_REASON = 'the caller went away';
 const CANCELLED: Outcome = { kind: 'failed', reason: CANCELLED_REASON };
-/** Statuses a proxy or an overloaded server gives before doing any work: safe to ask again. */
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
 /**
  * The one place where the gateway's outgoing subgraph requests are built and sent: a lean
@@ -339,31 +337,6 @@ export class SubgraphClient implements GraphQLDataSource {
     }
     return undefined;
   }
-}
-
-function isRetryable(result: Exchange): boolean {
-  if (result.kind === 'answer') return RETRYABLE_STATUS.has(result.status);
-  return result.failure === 'refused' || result.failure === 'closed-before-answer';
-}
-
-function reasonOf(result: Exchange): string {
-  return result.kind === 'failed' ? result.reason : `answered HTTP ${result.status}`;
-}
-
-/** The parsed body if it is a GraphQL response (`data` and/or `errors`, of the right kinds), else undefined. */
-function parseGraphQLResponse(text: string): GatewayGraphQLResponse | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const response = value as Record<string, unknown>;
-  if (!('data' in response) && !('errors' in response)) return undefined;
-  if ('errors' in response && !Array.isArray(response.errors)) return undefined;
-  if ('data' in response && response.data !== null && (typeof response.data !== 'object' || Array.isArray(response.data))) return undefined;
-  return value as GatewayGraphQLResponse;
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {

@@ -1,3 +1,4 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Dispatcher } from 'undici';
 
 /** Why the gateway itself stopped a fetch; carried as the AbortSignal's reason. */
@@ -117,4 +118,34 @@ function describe(error: unknown, request: ExchangeRequest, answered: boolean): 
       // undici's and the OS's messages name addresses and ports: the client learns the code only.
       return { kind: 'failed', failure: 'transport', reason: code ? `transport error (${code})` : 'transport error', detail: err.message ?? String(error) };
   }
+}
+
+/** Statuses a proxy or an overloaded server gives before doing any work: safe to ask again. */
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+
+/** Whether an exchange ended before the subgraph can have done any work: safe to ask again. */
+export function isRetryable(result: Exchange): boolean {
+  if (result.kind === 'answer') return RETRYABLE_STATUS.has(result.status);
+  return result.failure === 'refused' || result.failure === 'closed-before-answer';
+}
+
+/** The few words a failed or non-2xx exchange is logged with. */
+export function reasonOf(result: Exchange): string {
+  return result.kind === 'failed' ? result.reason : `answered HTTP ${result.status}`;
+}
+
+/** The parsed body if it is a GraphQL response (`data` and/or `errors`, of the right kinds), else undefined. */
+export function parseGraphQLResponse(text: string): GatewayGraphQLResponse | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const response = value as Record<string, unknown>;
+  if (!('data' in response) && !('errors' in response)) return undefined;
+  if ('errors' in response && !Array.isArray(response.errors)) return undefined;
+  if ('data' in response && response.data !== null && (typeof response.data !== 'object' || Array.isArray(response.data))) return undefined;
+  return value as GatewayGraphQLResponse;
 }
