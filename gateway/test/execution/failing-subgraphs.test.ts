@@ -1,42 +1,18 @@
 import type { ServerResponse } from 'node:http';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { SubgraphClient, type SubgraphClientOptions } from '../../src/execution/subgraph-client.js';
 import { captureLogs } from '../../../test/support/logs.js';
-import { behaviours, closedPortUrl, startHostileServer, until, type Behaviour, type HostileServer } from '../../../test/support/hostile-server.js';
+import { behaviours, closedPortUrl, until, type Behaviour } from '../../../test/support/hostile-server.js';
+import { incomingOperation, useClientFixtures } from './client-fixtures.js';
 
 const QUERY = '{ products { id } }';
 const MUTATION = 'mutation { adjustStock(delta: 1) { id } }';
 
-function ask(query: string, signal?: AbortSignal): GraphQLDataSourceProcessOptions {
-  const context = signal ? { signal } : {};
-  return {
-    // GraphQLDataSourceRequestKind.INCOMING_OPERATION (a CommonJS enum jest's ESM loader cannot import by name).
-    kind: 'incoming operation' as GraphQLDataSourceProcessOptions['kind'],
-    request: { query },
-    context,
-    incomingRequestContext: { context } as never,
-  };
-}
-
-let servers: HostileServer[] = [];
-let clients: SubgraphClient[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await Promise.all(clients.map((c) => c.close()));
-  servers = [];
-  clients = [];
-});
-
-async function hostile(behaviour: Behaviour): Promise<HostileServer> {
-  const server = await startHostileServer(behaviour);
-  servers.push(server);
-  return server;
-}
+const { hostile, track } = useClientFixtures();
 
 /** A client with short limits, no pause before a retry, and (unless a test wants them) no retries or breaker. */
 function client(url: string, options: Partial<SubgraphClientOptions> = {}): SubgraphClient {
   const c = new SubgraphClient({ name: 'hostile', url, timeoutMs: 200, connections: 4, retries: 0, retryDelayMs: { min: 0, max: 0 }, circuitBreaker: false, ...options });
-  clients.push(c);
+  track(c);
   return c;
 }
 
@@ -62,7 +38,7 @@ describe('SubgraphClient: a subgraph that misbehaves gives one SUBGRAPH_UNAVAILA
     const server = behaviour === 'closed port' ? undefined : await hostile(behaviour);
     const { logger, lines } = captureLogs('warn');
     const sg = client(server?.url ?? (await closedPortUrl()), { logger, ...options });
-    const result = await sg.process(ask(QUERY));
+    const result = await sg.process(incomingOperation(QUERY));
     expect(result).toEqual({ errors: unavailable(reason) });
     expect(warnings(lines)).toEqual([expect.objectContaining({ subgraph: 'hostile', reason })]);
     if (cutOff && server) {
@@ -74,7 +50,7 @@ describe('SubgraphClient: a subgraph that misbehaves gives one SUBGRAPH_UNAVAILA
 
   it('names no host when the subgraph\'s host does not resolve, and logs the detail for the operator', async () => {
     const { logger, lines } = captureLogs('debug');
-    const answer = await client('http://meshgate-no-such-subgraph.invalid/graphql', { logger }).process(ask(QUERY));
+    const answer = await client('http://meshgate-no-such-subgraph.invalid/graphql', { logger }).process(incomingOperation(QUERY));
     expect(answer).toEqual({ errors: unavailable('host not found') });
     expect(JSON.stringify(answer)).not.toContain('meshgate-no-such-subgraph');
     expect(warnings(lines)).toEqual([expect.objectContaining({ reason: 'host not found', detail: expect.stringContaining('meshgate-no-such-subgraph.invalid') })]);
@@ -83,7 +59,7 @@ describe('SubgraphClient: a subgraph that misbehaves gives one SUBGRAPH_UNAVAILA
   it('leaves the connection of a complete answer in the pool', async () => {
     const server = await hostile(behaviours.ok());
     const sg = client(server.url);
-    for (let i = 0; i < 3; i++) expect((await sg.process(ask(QUERY))).data).toEqual({ ok: true, hit: i + 1 });
+    for (let i = 0; i < 3; i++) expect((await sg.process(incomingOperation(QUERY))).data).toEqual({ ok: true, hit: i + 1 });
     expect(server.closedConnections).toBe(0);
   });
 
@@ -91,7 +67,7 @@ describe('SubgraphClient: a subgraph that misbehaves gives one SUBGRAPH_UNAVAILA
     const body = { data: null, errors: [{ message: 'resolver crashed' }] };
     const server = await hostile(behaviours.status(500, body));
     const { logger, lines } = captureLogs('warn');
-    expect(await client(server.url, { logger }).process(ask(QUERY))).toEqual(body);
+    expect(await client(server.url, { logger }).process(incomingOperation(QUERY))).toEqual(body);
     expect(warnings(lines)).toEqual([expect.objectContaining({ subgraph: 'hostile', reason: 'answered HTTP 500' })]);
   });
 
@@ -99,7 +75,7 @@ describe('SubgraphClient: a subgraph that misbehaves gives one SUBGRAPH_UNAVAILA
     const server = await hostile(behaviours.status(500));
     const { logger, lines } = captureLogs('warn');
     const sg = client(server.url, { logger, deduplicate: true });
-    const results = await Promise.all([1, 2, 3].map(() => sg.process(ask(QUERY))));
+    const results = await Promise.all([1, 2, 3].map(() => sg.process(incomingOperation(QUERY))));
     expect(results).toEqual(Array(3).fill({ errors: unavailable('answered HTTP 500 without a GraphQL response') }));
     expect(server.hits).toBe(1);
     expect(warnings(lines)).toHaveLength(1);
@@ -127,7 +103,7 @@ describe('SubgraphClient: a caller that goes away', () => {
     const { logger, lines } = captureLogs('debug');
     const sg = client(server.url, { timeoutMs: 60_000, logger, retries: 1, circuitBreaker: { failures: 1, resetMs: 1000 } });
     const caller = new AbortController();
-    const pending = sg.process(ask(QUERY, caller.signal));
+    const pending = sg.process(incomingOperation(QUERY, caller.signal));
     await until(() => server.hits === 1, 'the request to arrive');
     caller.abort();
     expect(await pending).toEqual({ errors: unavailable('the caller went away') });
@@ -143,7 +119,7 @@ describe('SubgraphClient: a caller that goes away', () => {
     const server = await hostile(behaviours.ok());
     const caller = new AbortController();
     caller.abort();
-    expect(await client(server.url).process(ask(QUERY, caller.signal))).toEqual({ errors: unavailable('the caller went away') });
+    expect(await client(server.url).process(incomingOperation(QUERY, caller.signal))).toEqual({ errors: unavailable('the caller went away') });
     expect(server.hits).toBe(0);
   });
 
@@ -153,8 +129,8 @@ describe('SubgraphClient: a caller that goes away', () => {
     const sg = client(server.url, { deduplicate: true, timeoutMs: 60_000 });
     const leaving = new AbortController();
     const staying = new AbortController();
-    const left = sg.process(ask(QUERY, leaving.signal));
-    const stays = sg.process(ask(QUERY, staying.signal));
+    const left = sg.process(incomingOperation(QUERY, leaving.signal));
+    const stays = sg.process(incomingOperation(QUERY, staying.signal));
     await until(() => server.hits === 1, 'the shared request to arrive');
     leaving.abort();
     expect(await left).toEqual({ errors: unavailable('the caller went away') });
@@ -168,7 +144,7 @@ describe('SubgraphClient: a caller that goes away', () => {
     const server = await hostile(behaviours.hang());
     const sg = client(server.url, { deduplicate: true, timeoutMs: 60_000 });
     const callers = [new AbortController(), new AbortController()];
-    const pending = callers.map((c) => sg.process(ask(QUERY, c.signal)));
+    const pending = callers.map((c) => sg.process(incomingOperation(QUERY, c.signal)));
     await until(() => server.hits === 1, 'the shared request to arrive');
     callers[0].abort();
     callers[1].abort();
@@ -190,25 +166,25 @@ describe('SubgraphClient: retries', () => {
     ['a query after its deadline is sent once', behaviours.hang(), QUERY, 1],
   ])('%s', async (_label, behaviour, query, hits) => {
     const server = await hostile(behaviour);
-    await client(server.url, { retries: 1 }).process(ask(query));
+    await client(server.url, { retries: 1 }).process(incomingOperation(query));
     expect(server.hits).toBe(hits);
   });
 
   it('answers a query whose connection was closed before the answer, from the retry', async () => {
     const server = await hostile(behaviours.dropFirst(1, behaviours.ok()));
-    expect(await client(server.url, { retries: 1 }).process(ask(QUERY))).toEqual({ data: { ok: true, hit: 2 } });
+    expect(await client(server.url, { retries: 1 }).process(incomingOperation(QUERY))).toEqual({ data: { ok: true, hit: 2 } });
     expect(server.hits).toBe(2);
   });
 
   it('sends a mutation once even when its connection was closed before any answer', async () => {
     const server = await hostile(behaviours.dropFirst(1, behaviours.ok()));
-    expect(await client(server.url, { retries: 1 }).process(ask(MUTATION))).toEqual({ errors: unavailable('connection closed by the subgraph') });
+    expect(await client(server.url, { retries: 1 }).process(incomingOperation(MUTATION))).toEqual({ errors: unavailable('connection closed by the subgraph') });
     expect(server.hits).toBe(1);
   });
 
   it('retries a refused connection once, and logs the retry at debug', async () => {
     const { logger, lines } = captureLogs('debug');
-    expect(await client(await closedPortUrl(), { retries: 1, logger }).process(ask(QUERY))).toEqual({ errors: unavailable('connection refused') });
+    expect(await client(await closedPortUrl(), { retries: 1, logger }).process(incomingOperation(QUERY))).toEqual({ errors: unavailable('connection refused') });
     expect(lines.filter((l) => l.msg === 'subgraph fetch retried')).toEqual([expect.objectContaining({ level: 20, subgraph: 'hostile', reason: 'connection refused', attempt: 1 })]);
     expect(warnings(lines)).toHaveLength(1);
   });
@@ -216,7 +192,7 @@ describe('SubgraphClient: retries', () => {
   it('does not retry when the pause would not fit in the deadline', async () => {
     const server = await hostile(behaviours.status(503));
     // The caller gets the subgraph's own failure at once, not a deadline spent waiting to retry.
-    expect(await client(server.url, { retries: 1, timeoutMs: 100, retryDelayMs: { min: 150, max: 150 } }).process(ask(QUERY))).toEqual({
+    expect(await client(server.url, { retries: 1, timeoutMs: 100, retryDelayMs: { min: 150, max: 150 } }).process(incomingOperation(QUERY))).toEqual({
       errors: unavailable(answered(503)),
     });
     expect(server.hits).toBe(1);
@@ -224,7 +200,7 @@ describe('SubgraphClient: retries', () => {
 
   it('does not retry when retries are 0', async () => {
     const server = await hostile(behaviours.status(503));
-    await client(server.url, { retries: 0 }).process(ask(QUERY));
+    await client(server.url, { retries: 0 }).process(incomingOperation(QUERY));
     expect(server.hits).toBe(1);
   });
 
@@ -233,7 +209,7 @@ describe('SubgraphClient: retries', () => {
     const { logger, lines } = captureLogs('debug');
     // A clock that stands still keeps every request in the same window.
     const sg = client(server.url, { retries: 1, retryBudgetPercent: 20, retryBudgetMinPerSecond: 0, clock: () => 0, logger });
-    for (let i = 0; i < 10; i++) expect(await sg.process(ask(QUERY))).toEqual({ errors: unavailable(answered(503)) });
+    for (let i = 0; i < 10; i++) expect(await sg.process(incomingOperation(QUERY))).toEqual({ errors: unavailable(answered(503)) });
     // 10 requests earn 2 retries: after the 5th and the 10th.
     expect(server.hits).toBe(12);
     expect(lines.filter((l) => l.msg === 'subgraph fetch not retried: retry budget spent')).toHaveLength(8);
@@ -251,33 +227,33 @@ describe('SubgraphClient: circuit breaker', () => {
   it('opens after 3 failures, answers at once while open, lets one probe through, and closes on its success', async () => {
     const server = await hostile(behaviours.status(500));
     const { sg, clock, lines } = breakerClient(server.url);
-    for (let i = 0; i < 3; i++) await sg.process(ask(QUERY));
+    for (let i = 0; i < 3; i++) await sg.process(incomingOperation(QUERY));
     expect(server.hits).toBe(3);
     expect(sg.circuitState).toBe('open');
     expect(lines.filter((l) => l.level === 40 && String(l.msg).startsWith('circuit open'))).toEqual([expect.objectContaining({ subgraph: 'hostile', failures: 3 })]);
 
     // Open: every call fails fast and the subgraph hears nothing.
-    for (let i = 0; i < 5; i++) expect(await sg.process(ask(QUERY))).toEqual({ errors: unavailable('circuit open after 3 failures; next probe in 1000 ms') });
+    for (let i = 0; i < 5; i++) expect(await sg.process(incomingOperation(QUERY))).toEqual({ errors: unavailable('circuit open after 3 failures; next probe in 1000 ms') });
     clock.now = 400;
-    expect(await sg.process(ask(QUERY))).toEqual({ errors: unavailable('circuit open after 3 failures; next probe in 600 ms') });
+    expect(await sg.process(incomingOperation(QUERY))).toEqual({ errors: unavailable('circuit open after 3 failures; next probe in 600 ms') });
     expect(server.hits).toBe(3);
 
     // Half-open: of three calls at once, one probes; its failure opens the circuit again.
     clock.now = 1000;
     expect(sg.circuitState).toBe('half-open');
-    const probing = await Promise.all([1, 2, 3].map(() => sg.process(ask(QUERY))));
+    const probing = await Promise.all([1, 2, 3].map(() => sg.process(incomingOperation(QUERY))));
     expect(server.hits).toBe(4);
     expect(probing.slice(1)).toEqual(Array(2).fill({ errors: unavailable('circuit open after 3 failures; a probe is in flight') }));
     expect(sg.circuitState).toBe('open');
-    expect(await sg.process(ask(QUERY))).toEqual({ errors: unavailable('circuit open after 4 failures; next probe in 1000 ms') });
+    expect(await sg.process(incomingOperation(QUERY))).toEqual({ errors: unavailable('circuit open after 4 failures; next probe in 1000 ms') });
 
     // The next probe succeeds: closed, and every call goes to the subgraph again.
     server.behave(behaviours.ok());
     clock.now = 2000;
-    expect(await sg.process(ask(QUERY))).toEqual({ data: { ok: true, hit: 5 } });
+    expect(await sg.process(incomingOperation(QUERY))).toEqual({ data: { ok: true, hit: 5 } });
     expect(sg.circuitState).toBe('closed');
     expect(lines.filter((l) => l.level === 30 && l.msg === 'circuit closed: subgraph "hostile"')).toHaveLength(1);
-    await sg.process(ask(QUERY));
+    await sg.process(incomingOperation(QUERY));
     expect(server.hits).toBe(6);
   });
 
@@ -289,15 +265,15 @@ describe('SubgraphClient: circuit breaker', () => {
   ])('%s', async (_label, behaviour, state) => {
     const server = await hostile(behaviour);
     const { sg } = breakerClient(server.url);
-    for (let i = 0; i < 3; i++) await sg.process(ask(QUERY));
+    for (let i = 0; i < 3; i++) await sg.process(incomingOperation(QUERY));
     expect(sg.circuitState).toBe(state);
   });
 
   it('counts a fetch and its retry as one call', async () => {
     const server = await hostile(behaviours.dropFirst(10, behaviours.ok()));
     const { sg } = breakerClient(server.url, { retries: 1 });
-    await sg.process(ask(QUERY));
-    await sg.process(ask(QUERY));
+    await sg.process(incomingOperation(QUERY));
+    await sg.process(incomingOperation(QUERY));
     expect(server.hits).toBe(4);
     expect(sg.circuitState).toBe('closed');
   });
@@ -305,7 +281,7 @@ describe('SubgraphClient: circuit breaker', () => {
   it('never opens when turned off', async () => {
     const server = await hostile(behaviours.status(500));
     const sg = client(server.url, { circuitBreaker: false });
-    for (let i = 0; i < 10; i++) await sg.process(ask(QUERY));
+    for (let i = 0; i < 10; i++) await sg.process(incomingOperation(QUERY));
     expect(server.hits).toBe(10);
     expect(sg.circuitState).toBe('closed');
   });

@@ -1,41 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { CircuitState } from '../../src/execution/circuit-breaker.js';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphFetchEvent } from '../../src/execution/subgraph-client.js';
 import { combineFetchObservers, fetchObserverOptions } from '../../src/telemetry/fetch-observer.js';
 import { captureLogs } from '../../../test/support/logs.js';
-import { behaviours, closedPortUrl, startHostileServer, until, type Behaviour, type HostileServer } from '../../../test/support/hostile-server.js';
+import { behaviours, closedPortUrl, until, type Behaviour } from '../../../test/support/hostile-server.js';
+import { incomingOperation, useClientFixtures } from './client-fixtures.js';
 
 // The fetch events (onFetch, onShared, onCircuitChange) metrics and measured promises are built
-// on: one event per fetch actually made, whoever waited for it, with the outcome kinds of C1.
+// on: one event per fetch actually made, whoever waited for it, with the outcome kinds of SubgraphFetchEvent.
 
 const QUERY = '{ products { id } }';
 
-function ask(signal?: AbortSignal): GraphQLDataSourceProcessOptions {
-  const context = signal ? { signal } : {};
-  return {
-    // GraphQLDataSourceRequestKind.INCOMING_OPERATION (a CommonJS enum jest's ESM loader cannot import by name).
-    kind: 'incoming operation' as GraphQLDataSourceProcessOptions['kind'],
-    request: { query: QUERY },
-    context,
-    incomingRequestContext: { context } as never,
-  };
-}
-
-let servers: HostileServer[] = [];
-let clients: SubgraphClient[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-  await Promise.all(clients.map((c) => c.close()));
-  servers = [];
-  clients = [];
-});
-
-async function hostile(behaviour: Behaviour): Promise<HostileServer> {
-  const server = await startHostileServer(behaviour);
-  servers.push(server);
-  return server;
-}
+const { hostile, track } = useClientFixtures();
 
 /** A client recording every event it tells, with short limits and (unless a test wants them) no retries or breaker. */
 function observed(url: string, options: Partial<SubgraphClientOptions> = {}) {
@@ -55,7 +31,7 @@ function observed(url: string, options: Partial<SubgraphClientOptions> = {}) {
     onCircuitChange: (state) => void circuit.push(state),
     ...options,
   });
-  clients.push(client);
+  track(client);
   return { client, fetches, circuit, shared: () => shared };
 }
 
@@ -73,7 +49,7 @@ describe('SubgraphClient fetch events: one per fetch, with its outcome', () => {
   ])('%s', async (_label, behaviour, expected) => {
     const url = behaviour === 'closed port' ? await closedPortUrl() : (await hostile(behaviour)).url;
     const { client, fetches } = observed(url);
-    await client.process(ask());
+    await client.process(incomingOperation(QUERY));
     expect(fetches).toEqual([{ subgraph: 'observed', durationMs: expect.any(Number), ...expected }]);
     if (!('status' in expected)) expect(fetches[0]).not.toHaveProperty('status');
     expect(fetches[0].durationMs).toBeGreaterThanOrEqual(0);
@@ -85,7 +61,7 @@ describe('SubgraphClient fetch events: one per fetch, with its outcome', () => {
     let now = 0;
     // Every reading of the clock moves it 10 ms: the duration is the fetch's last reading less its first.
     const { client, fetches } = observed(server.url, { retries: 1, clock: () => (now += 10) });
-    expect((await client.process(ask())).data).toEqual({ ok: true, hit: 2 });
+    expect((await client.process(incomingOperation(QUERY))).data).toEqual({ ok: true, hit: 2 });
     expect(server.hits).toBe(2);
     expect(fetches).toHaveLength(1);
     expect(fetches[0]).toMatchObject({ outcome: 'ok', status: 200 });
@@ -97,10 +73,10 @@ describe('SubgraphClient fetch events: one per fetch, with its outcome', () => {
     const { client, fetches } = observed(server.url, { timeoutMs: 60_000 });
     const gone = new AbortController();
     gone.abort();
-    await client.process(ask(gone.signal));
+    await client.process(incomingOperation(QUERY, gone.signal));
     expect(fetches).toEqual([]);
     const caller = new AbortController();
-    const pending = client.process(ask(caller.signal));
+    const pending = client.process(incomingOperation(QUERY, caller.signal));
     await until(() => server.hits === 1, 'the request to arrive');
     caller.abort();
     await pending;
@@ -124,7 +100,7 @@ describe('SubgraphClient fetch events: a shared fetch', () => {
     const { behaviour, answer } = holding();
     const server = await hostile(behaviour);
     const { client, fetches, shared } = observed(server.url, { deduplicate: true, timeoutMs: 5_000 });
-    const answers = Promise.all([1, 2, 3].map(() => client.process(ask())));
+    const answers = Promise.all([1, 2, 3].map(() => client.process(incomingOperation(QUERY))));
     await until(() => server.hits === 1, 'the shared request to arrive');
     expect(shared()).toBe(2);
     answer();
@@ -138,8 +114,8 @@ describe('SubgraphClient fetch events: a shared fetch', () => {
     const server = await hostile(behaviour);
     const { client, fetches, shared } = observed(server.url, { deduplicate: true, timeoutMs: 5_000 });
     const leaving = new AbortController();
-    const left = client.process(ask(leaving.signal));
-    const stays = client.process(ask());
+    const left = client.process(incomingOperation(QUERY, leaving.signal));
+    const stays = client.process(incomingOperation(QUERY));
     await until(() => server.hits === 1, 'the shared request to arrive');
     leaving.abort();
     await left;
@@ -152,7 +128,7 @@ describe('SubgraphClient fetch events: a shared fetch', () => {
   it('tells nothing shared when deduplication is off', async () => {
     const server = await hostile(behaviours.ok());
     const { client, fetches, shared } = observed(server.url, { deduplicate: false });
-    await Promise.all([client.process(ask()), client.process(ask())]);
+    await Promise.all([client.process(incomingOperation(QUERY)), client.process(incomingOperation(QUERY))]);
     expect(shared()).toBe(0);
     expect(fetches).toHaveLength(2);
   });
@@ -163,16 +139,16 @@ describe('SubgraphClient fetch events: the circuit breaker', () => {
     const server = await hostile(behaviours.status(500));
     const clock = { now: 0 };
     const { client, fetches, circuit } = observed(server.url, { circuitBreaker: { failures: 2, resetMs: 1000 }, clock: () => clock.now });
-    await client.process(ask());
-    await client.process(ask());
+    await client.process(incomingOperation(QUERY));
+    await client.process(incomingOperation(QUERY));
     expect(circuit).toEqual(['open']);
-    await client.process(ask());
+    await client.process(incomingOperation(QUERY));
     expect(server.hits).toBe(2);
     expect(fetches.map((f) => f.outcome)).toEqual(['error', 'error', 'rejected']);
     expect(fetches[2]).toEqual({ subgraph: 'observed', durationMs: 0, outcome: 'rejected', graphqlErrors: 0 });
     server.behave(behaviours.ok());
     clock.now = 1000;
-    await client.process(ask());
+    await client.process(incomingOperation(QUERY));
     expect(circuit).toEqual(['open', 'half-open', 'closed']);
     expect(fetches.at(-1)).toMatchObject({ outcome: 'ok' });
   });
@@ -183,9 +159,9 @@ describe('SubgraphClient fetch events: an observer that throws', () => {
     const server = await hostile(behaviours.ok());
     const { logger, lines } = captureLogs('error');
     const client = new SubgraphClient({ name: 'observed', url: server.url, timeoutMs: 1000, connections: 1, logger, onFetch: () => { throw new Error('observer bug'); } });
-    clients.push(client);
-    expect((await client.process(ask())).data).toEqual({ ok: true, hit: 1 });
-    expect((await client.process(ask())).data).toEqual({ ok: true, hit: 2 });
+    track(client);
+    expect((await client.process(incomingOperation(QUERY))).data).toEqual({ ok: true, hit: 1 });
+    expect((await client.process(incomingOperation(QUERY))).data).toEqual({ ok: true, hit: 2 });
     expect(lines.filter((l) => l.level === 50)).toEqual([expect.objectContaining({ subgraph: 'observed', msg: expect.stringContaining('fetch observer threw') })]);
   });
 });
