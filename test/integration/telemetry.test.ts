@@ -1,11 +1,8 @@
 import type { RunningGateway } from '../../gateway/src/server.js';
 import { operationHash } from '../../gateway/src/telemetry/access-log.js';
-import { loadDataProducts } from '../support/data-products.js';
 import { postGraphQL } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
-import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
-import { startTestGateway } from '../support/stack.js';
-import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
+import { startProxiedMesh, type ProxiedMesh, type RecordingProxy } from '../support/recording-proxy.js';
 import { allowedEverything } from '../support/tokens.js';
 
 // Request telemetry end to end (gateway/src/telemetry/): the request id accepted or generated,
@@ -15,26 +12,17 @@ const QUERY = `query LowStock($limit: Int!) {
   products(lowStock: true, limit: $limit) { id sku promotions { discountPercent } openTicketCount }
 }`;
 
-let subgraphs: TestSubgraph[];
-let proxies: Record<string, RecordingProxy>;
+let mesh: ProxiedMesh;
+let proxies: Readonly<Record<string, RecordingProxy>>;
 let gateway: RunningGateway;
 const logs = captureLogs('info');
 const accessLines = (requestId: string) => logs.lines.filter((line) => line.msg === 'request' && line.requestId === requestId);
 
 beforeAll(async () => {
-  subgraphs = await Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product)));
-  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startRecordingProxy(s.subgraph.url)] as const)));
-  gateway = await startTestGateway(
-    Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
-    { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
-    { logger: logs.logger },
-  );
+  mesh = await startProxiedMesh({ logger: logs.logger });
+  ({ proxies, gateway } = mesh);
 });
-afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all(Object.values(proxies ?? {}).map((p) => p.close()));
-  await Promise.all((subgraphs ?? []).map((s) => s.stop()));
-});
+afterAll(() => mesh?.stop());
 
 describe('request ids', () => {
   it('keeps a valid incoming id: echoed on the answer and forwarded to every subgraph called', async () => {

@@ -4,9 +4,8 @@ import { loadTracingConfig, startTracing, activeTracer, type Tracing } from '../
 import { loadDataProducts } from '../support/data-products.js';
 import { postGraphQL, signatureHeaders } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
-import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
+import { startProxiedMesh, type ProxiedMesh, type RecordingProxy } from '../support/recording-proxy.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
-import { startTestGateway } from '../support/stack.js';
 import { startTestSubgraph, type TestSubgraph } from '../support/subgraphs.js';
 import { allowedEverything } from '../support/tokens.js';
 
@@ -21,8 +20,9 @@ const DOMAINS = ['customer-service', 'inventory', 'marketing'];
 const ENV = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '50' };
 
 let receiver: OtlpReceiver;
-let subgraphs: TestSubgraph[];
-let proxies: Record<string, RecordingProxy>;
+let mesh: ProxiedMesh;
+let subgraphs: readonly TestSubgraph[];
+let proxies: Readonly<Record<string, RecordingProxy>>;
 let gateway: RunningGateway;
 let registry: TestRegistry;
 let tracing: Tracing | undefined;
@@ -54,18 +54,11 @@ beforeAll(async () => {
     process.env[name] = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? receiver.url : value;
   }
   // Each opens its own PGlite: started side by side.
-  [subgraphs, registry] = await Promise.all([Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product))), startTestRegistry()]);
-  proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startRecordingProxy(s.subgraph.url)] as const)));
-  gateway = await startTestGateway(
-    Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
-    { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
-    { logger: logs.logger },
-  );
+  [mesh, registry] = await Promise.all([startProxiedMesh({ logger: logs.logger }), startTestRegistry()]);
+  ({ subgraphs, proxies, gateway } = mesh);
 });
 afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all(Object.values(proxies ?? {}).map((p) => p.close()));
-  await Promise.all((subgraphs ?? []).map((s) => s.stop()));
+  await mesh?.stop();
   await registry?.stop();
   await tracing?.stop();
   await receiver?.close();

@@ -1,5 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayDependencies, RunningGateway } from '../../gateway/src/server.js';
+import { loadDataProducts } from './data-products.js';
+import { startTestGateway } from './stack.js';
+import { startTestSubgraph, type TestSubgraph } from './subgraphs.js';
 
 /**
  * A pass-through in front of a subgraph, for tests that check what the gateway sends: it records
@@ -42,4 +46,34 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   return proxy;
+}
+
+export interface ProxiedMesh {
+  readonly subgraphs: readonly TestSubgraph[];
+  /** By subgraph name: the proxy the gateway reaches that subgraph through. */
+  readonly proxies: Readonly<Record<string, RecordingProxy>>;
+  readonly gateway: RunningGateway;
+  /** Stops the gateway, then the proxies, then the subgraphs. */
+  stop(): Promise<void>;
+}
+
+/** The demo data products, each behind a recording proxy, and a test gateway routed through the proxies. */
+export async function startProxiedMesh(deps: GatewayDependencies = {}): Promise<ProxiedMesh> {
+  const subgraphs = await Promise.all((await loadDataProducts()).map((product) => startTestSubgraph(product)));
+  const proxies = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [s.subgraph.name, await startRecordingProxy(s.subgraph.url)] as const)));
+  const gateway = await startTestGateway(
+    Object.fromEntries(subgraphs.map((s) => [s.subgraph.name, s])),
+    { subgraphUrls: Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.url])) },
+    deps,
+  );
+  return {
+    subgraphs,
+    proxies,
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(Object.values(proxies).map((p) => p.close()));
+      await Promise.all(subgraphs.map((s) => s.stop()));
+    },
+  };
 }
